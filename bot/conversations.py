@@ -1,0 +1,210 @@
+"""Flow 1: a citizen's message becomes state, records and replies, atomically.
+
+dedup -> per-conversation lock -> NLU -> engine.step -> one transaction
+(dedup record, reporter, transcript, complaint, outbox) -> state saved ->
+sends scheduled after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine import ConversationState, Turn, UserMessage, step
+from bot.engine.turn import GiveConsent, StatusQuery, Submit
+from bot.media_intake import MediaIntake
+from bot.privacy import mask_address
+from bot.records import attach, ensure_conversation, file_complaint, reporter_for, transcript
+from bot.render import Renderer
+from bot.status_replies import status_replies
+from bot.text_hygiene import clean
+from bot.wire import to_payload
+from connectors.messages import Inbound, Outbound
+from dialogues.schema import Dialogue
+from dialogues.texts import Texts
+from nlu.types import Parser
+from storage import outbox
+from storage.models import InboundSeen, OutboxMessage
+from storage.state import LockTimeout, StateStore
+from storage.tickets import new_ticket
+
+log = logging.getLogger("lapor.conversations")
+STATE_TTL = timedelta(days=7).total_seconds()
+CLAIM_TTL = 120.0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a processed message produced: replies, and outbox rows to send."""
+
+    replies: list[Outbound] = field(default_factory=list)
+    outbox_ids: list[int] = field(default_factory=list)
+    duplicate: bool = False
+
+
+class Conversations:
+    """Processes inbound messages; one instance per process, stateless itself."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        state: StateStore,
+        parser: Parser,
+        dialogue: Dialogue,
+        texts: Texts,
+        media: MediaIntake,
+        synchronous: frozenset[str],
+        clock: Callable[[], datetime],
+        rate_limit_per_minute: int = 30,
+        status_checks_per_hour: int = 20,
+    ) -> None:
+        self.sessions = sessions
+        self.state = state
+        self.parser = parser
+        self.dialogue = dialogue
+        self.texts = texts
+        self.media = media
+        self.synchronous = synchronous
+        self.clock = clock
+        self.rate_limit_per_minute = rate_limit_per_minute
+        self.status_checks_per_hour = status_checks_per_hour
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        """Process one message exactly once; replies go out after commit."""
+        claim = f"seen:{inbound.channel}:{inbound.external_id}" if inbound.external_id else None
+        if claim and not await self.state.claim(claim, CLAIM_TTL):
+            return Outcome(duplicate=True)
+        try:
+            return await self._locked(inbound)
+        except BaseException:
+            if claim:
+                await self.state.release_claim(claim)
+            raise
+
+    async def _locked(self, inbound: Inbound) -> Outcome:
+        key = f"conv:{inbound.address}"
+        try:
+            async with self.state.lock(key):
+                return await self._process(inbound, key)
+        except LockTimeout:
+            log.warning("conversation busy", extra={"address": mask_address(inbound.address)})
+            return self._busy(inbound)
+
+    def _busy(self, inbound: Inbound) -> Outcome:
+        return Outcome(replies=[Renderer(self.texts, "id", inbound.address).reply("busy")])
+
+    async def _process(self, inbound: Inbound, key: str) -> Outcome:
+        raw = await self.state.get(key)
+        state = ConversationState.from_dict(raw) if raw else ConversationState(inbound.address)
+        renderer = Renderer(self.texts, state.language, inbound.address)
+        if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
+            return Outcome(replies=[renderer.reply("rate_limited")])
+        intake = await self.media.take(inbound)
+        turn = self._run(state, inbound, intake.accepted_count, intake.rejected)
+        async with self.sessions() as session:
+            try:
+                outcome = await self._record(session, inbound, turn, intake)
+            except IntegrityError:
+                await session.rollback()
+                if inbound.external_id and await self._already_seen(inbound):
+                    return Outcome(duplicate=True)
+                raise
+        await self.state.set(key, turn.state.to_dict(), ttl=STATE_TTL)
+        return outcome
+
+    def _run(self, state: ConversationState, inbound: Inbound, photos: int, rejected: bool) -> Turn:
+        text = clean(inbound.text)
+        message = UserMessage(
+            text=text,
+            original=inbound.text,
+            location=inbound.location,
+            photos=photos,
+            photo_rejected=rejected,
+            unsupported=inbound.unsupported,
+        )
+        turn = self._step(state, message)
+        if turn.replay:
+            replay = UserMessage(text=turn.replay, original=turn.replay)
+            follow = self._step(turn.state, replay)
+            follow.replies[:0], follow.effects[:0] = turn.replies, turn.effects
+            turn = follow
+        return turn
+
+    def _step(self, state: ConversationState, message: UserMessage) -> Turn:
+        now = self.clock()
+        parse = self.parser.parse(message.text, now)
+        ids = (new_ticket(), secrets.token_hex(16))
+        return step(self.dialogue, self.texts, state, message, parse, now, new_ids=ids)
+
+    async def _record(
+        self, session: AsyncSession, inbound: Inbound, turn: Turn, intake: MediaIntake.Result
+    ) -> Outcome:
+        now = self.clock()
+        if inbound.external_id:
+            session.add(
+                InboundSeen(channel=inbound.channel, external_id=inbound.external_id, received_at=now)
+            )
+        reporter = await reporter_for(session, inbound, turn.state.language)
+        if any(isinstance(e, GiveConsent) for e in turn.effects):
+            reporter.consented_at = now
+        replies = list(turn.replies)
+        for effect in turn.effects:
+            if isinstance(effect, StatusQuery):
+                replies += await self._status(session, turn.state, effect)
+        conversation_id = turn.state.conversation_id or _submitted_id(turn)
+        if conversation_id:
+            await ensure_conversation(session, conversation_id, reporter, now)
+            transcript(session, conversation_id, "in", inbound.text, now)
+            for media in intake.accepted:
+                attach(session, conversation_id, media, now)
+            for reply in replies:
+                transcript(session, conversation_id, "out", reply.text, now)
+        if turn.submitted:
+            complaint = await file_complaint(session, turn.submitted, reporter, inbound)
+            log.info(
+                "complaint filed",
+                extra={"ticket": complaint.ticket, "category": complaint.category},
+            )
+        rows = self._enqueue(session, inbound, replies, now)
+        await session.commit()
+        return Outcome(replies=replies, outbox_ids=[row.id for row in rows])
+
+    async def _status(
+        self, session: AsyncSession, state: ConversationState, query: StatusQuery
+    ) -> list[Outbound]:
+        renderer = Renderer(self.texts, state.language, state.address)
+        if not await self.state.hit(f"status:{state.address}", self.status_checks_per_hour, 3600):
+            return [renderer.reply("status_rate_limited")]
+        return await status_replies(session, renderer, query.ticket or query.raw_ticket)
+
+    def _enqueue(
+        self, session: AsyncSession, inbound: Inbound, replies: list[Outbound], now: datetime
+    ) -> list[OutboxMessage]:
+        if inbound.channel in self.synchronous:
+            return []
+        return [
+            outbox.enqueue(
+                session, address=r.address, channel=inbound.channel, payload=to_payload(r), now=now
+            )
+            for r in replies
+        ]
+
+    async def _already_seen(self, inbound: Inbound) -> bool:
+        async with self.sessions() as session:
+            seen = await session.get(InboundSeen, (inbound.channel, inbound.external_id))
+            return seen is not None
+
+
+def _submitted_id(turn: Turn) -> str | None:
+    submit = turn.submitted
+    return submit.conversation_id if isinstance(submit, Submit) else None
+
+
+Sender = Callable[[list[int]], Awaitable[None]]

@@ -1,0 +1,140 @@
+"""The one sender: outbox rows go out through their channel's connector.
+
+Rows are sent right after the transaction that wrote them commits (so a
+citizen waits milliseconds, not a poll interval), and a worker loop retries
+what failed and picks up what a crashed process had claimed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.privacy import mask_address
+from bot.wire import from_payload
+from connectors.base import Connector
+from connectors.messages import SendOutcome, SendResult, channel_of
+from storage import outbox
+from storage.models import OutboxMessage, Reporter
+
+log = logging.getLogger("lapor.dispatch")
+LEASE = timedelta(seconds=60)
+
+
+class Dispatcher:
+    """Claims outbox rows and sends them, marking each outcome."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        connectors: Mapping[str, Connector],
+        clock: Callable[[], datetime],
+        worker: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.connectors = connectors
+        self.clock = clock
+        self.worker = worker or f"w-{secrets.token_hex(4)}"
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def send_soon(self, ids: Sequence[int]) -> None:
+        """Send these just-committed rows in the background."""
+        if not ids:
+            return
+        task = asyncio.create_task(self.send_ids(ids))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def send_ids(self, ids: Sequence[int]) -> None:
+        rows = await outbox.claim_ids(self.sessions, ids, worker=self.worker, now=self.clock(), lease=LEASE)
+        await self._send_all(rows)
+
+    async def drain(self) -> None:
+        """Wait for background sends (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def run_once(self, limit: int = 50) -> int:
+        """Claim and send what is due; return how many rows were handled."""
+        rows = await outbox.claim_due(
+            self.sessions, worker=self.worker, now=self.clock(), lease=LEASE, limit=limit
+        )
+        await self._send_all(rows)
+        return len(rows)
+
+    async def run_forever(self, poll_seconds: float = 1.0) -> None:
+        while True:
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("worker pass failed")
+                handled = 0
+            if not handled:
+                await asyncio.sleep(poll_seconds)
+
+    async def _send_all(self, rows: Sequence[OutboxMessage]) -> None:
+        # One citizen's messages in order; different citizens in parallel.
+        by_address: dict[str, list[OutboxMessage]] = {}
+        for row in rows:
+            by_address.setdefault(row.address, []).append(row)
+        await asyncio.gather(*(self._send_in_order(group) for group in by_address.values()))
+
+    async def _send_in_order(self, rows: list[OutboxMessage]) -> None:
+        for row in sorted(rows, key=lambda r: r.id):
+            if not await self._send(row):
+                return
+
+    async def _send(self, row: OutboxMessage) -> bool:
+        connector = self.connectors.get(channel_of(row.address))
+        if connector is None:
+            await self._fail(row, f"no connector for {channel_of(row.address)}", dead=True)
+            return False
+        try:
+            result = await connector.send(from_payload(row.payload))
+        except Exception as exc:  # a connector bug must not kill the worker
+            log.exception("connector %s raised", connector.name)
+            result = SendResult(SendOutcome.RETRY, error=f"{type(exc).__name__}: {exc}")
+        return await self._settle(row, result)
+
+    async def _settle(self, row: OutboxMessage, result: SendResult) -> bool:
+        now = self.clock()
+        if result.ok:
+            provider_id = result.provider_message_ids[-1] if result.provider_message_ids else None
+            await outbox.mark_sent(
+                self.sessions, row.id, worker=self.worker, provider_message_id=provider_id, now=now
+            )
+            return True
+        error = result.error or result.outcome.value
+        if result.outcome in {SendOutcome.RETRY, SendOutcome.RATE_LIMITED}:
+            if row.attempts >= outbox.MAX_ATTEMPTS:
+                await self._fail(row, error, dead=True)
+                return False
+            delay = outbox.backoff(row.attempts)
+            if result.retry_after is not None:
+                delay = max(delay, timedelta(seconds=result.retry_after))
+            await outbox.mark_retry(
+                self.sessions, row.id, worker=self.worker, error=error, delay=delay, now=now
+            )
+            return False
+        if result.outcome in {SendOutcome.UNREACHABLE, SendOutcome.OPTED_OUT}:
+            await self._mark_reporter(row.address, result.outcome)
+        await self._fail(row, error, dead=False)
+        return True
+
+    async def _fail(self, row: OutboxMessage, error: str, *, dead: bool) -> None:
+        log.warning("send failed to %s: %s", mask_address(row.address), error)
+        await outbox.mark_failed(
+            self.sessions, row.id, worker=self.worker, error=error, now=self.clock(), dead=dead
+        )
+
+    async def _mark_reporter(self, address: str, outcome: SendOutcome) -> None:
+        column = "opted_out" if outcome is SendOutcome.OPTED_OUT else "unreachable"
+        async with self.sessions() as session:
+            await session.execute(update(Reporter).where(Reporter.address == address).values({column: True}))
+            await session.commit()

@@ -1,0 +1,363 @@
+"""``step``: one citizen message in, replies and effects out. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.engine.commands import Command, detect
+from bot.engine.dates import format_date, local_date
+from bot.engine.matching import pick, yes_or_no
+from bot.engine.prefill import location_from, prefill
+from bot.engine.questions import Questions
+from bot.engine.state import ConversationState
+from bot.engine.turn import GiveConsent, StatusQuery, Submit, Turn, UserMessage
+from bot.render import Option, Renderer
+from bot.workdays import due_dates
+from dialogues.schema import Dialogue, Slot
+from dialogues.texts import Texts
+from nlu.types import ParseResult
+
+MAX_TEXT = 4000
+_LANGUAGE_COMMANDS = {Command.ENGLISH, Command.INDONESIAN, Command.TOGGLE_LANGUAGE}
+
+
+def step(
+    dialogue: Dialogue,
+    texts: Texts,
+    state: ConversationState,
+    message: UserMessage,
+    parse: ParseResult,
+    now: datetime,
+    *,
+    new_ids: tuple[str, str],
+) -> Turn:
+    """Advance ``state`` by one message.
+
+    ``new_ids`` is a fresh (ticket, conversation id) pair the caller drew; the
+    engine uses them only when it submits or starts a draft, so it stays pure.
+    """
+    run = _Step(dialogue, texts, ConversationState.from_dict(state.to_dict()), message, parse, now)
+    run.ticket, run.new_conversation_id = new_ids
+    run.go()
+    run.state.updated_at = now.isoformat()
+    return run.turn
+
+
+class _Step(Questions):
+    def __init__(
+        self,
+        dialogue: Dialogue,
+        texts: Texts,
+        state: ConversationState,
+        message: UserMessage,
+        parse: ParseResult,
+        now: datetime,
+    ) -> None:
+        super().__init__(dialogue, Renderer(texts, state.language, state.address), state)
+        self.message = message
+        self.parse = parse
+        self.now = now
+        self.turn = Turn(state=state)
+        self.ticket = ""
+        self.new_conversation_id = ""
+        self.command = detect(message.text, parse)
+
+    def say(self, key: str, params: dict[str, Any] | None = None, options: tuple[Option, ...] = ()) -> None:
+        self.turn.replies.append(self.renderer.reply(key, params, options))
+        if options:
+            self.state.choices = [
+                [o.title or self.renderer.word(o.title_key or ""), o.payload] for o in options
+            ]
+
+    def turn_replies(self) -> list[Any]:
+        return self.turn.replies
+
+    def go(self) -> None:
+        if self.message.unsupported == "group":
+            self.say("group_chat")
+            return
+        if not self._usable():
+            return
+        if self.command in _LANGUAGE_COMMANDS:
+            self._switch_language()
+        elif not self.state.consented:
+            self._consent()
+        else:
+            self._check_age()
+            self._route()
+
+    def _usable(self) -> bool:
+        text, message = self.message.text, self.message
+        if message.unsupported:
+            self.say("unsupported")
+        elif len(text) > MAX_TEXT:
+            self.say("too_long", {"limit": MAX_TEXT})
+        elif not text.strip() and not (message.location or message.photos or message.photo_rejected):
+            self.say("empty_message")
+        else:
+            return True
+        self.reask()
+        return False
+
+    def _switch_language(self) -> None:
+        state = self.state
+        if self.command is Command.TOGGLE_LANGUAGE:
+            state.language = "en" if state.language == "id" else "id"
+        else:
+            state.language = "en" if self.command is Command.ENGLISH else "id"
+        self.renderer.language = state.language
+        self.say("language_set")
+        self.reask()
+
+    # -- consent -------------------------------------------------------------
+
+    def _consent(self) -> None:
+        state = self.state
+        if state.awaiting != "consent":
+            if self.parse.language == "en":
+                state.language = self.renderer.language = "en"
+            keep = self.command not in {Command.REPORT, Command.HELP} and self.parse.intent != "greet"
+            state.pending_text = self.message.text if keep else None
+            self.ask_consent()
+            return
+        answer = pick(self.message.text, state.choices)
+        agreed = answer == "agree" or (answer is None and yes_or_no(self.message.text, self.parse))
+        if agreed:
+            self._agree()
+        elif answer == "disagree" or yes_or_no(self.message.text, self.parse) is False:
+            state.pending_text, state.awaiting = None, None
+            self.say("consent_declined")
+        else:
+            self.ask_consent()
+
+    def _agree(self) -> None:
+        state = self.state
+        state.consented, state.awaiting = True, None
+        self.turn.effects.append(GiveConsent())
+        if state.pending_text:
+            self.turn.replay, state.pending_text = state.pending_text, None
+        else:
+            self.start_flow(None)
+
+    # -- routing -------------------------------------------------------------
+
+    def _check_age(self) -> None:
+        last = self.state.last_active()
+        if self.state.flow is None or last is None:
+            return
+        idle = self.now - last
+        if idle > timedelta(hours=self.dialogue.resume_within_hours):
+            self.state.reset_flow()
+            self.say("draft_expired")
+        elif idle > timedelta(minutes=self.dialogue.welcome_back_after_minutes):
+            self.say("welcome_back")
+
+    def _route(self) -> None:
+        command, state = self.command, self.state
+        if command is Command.HELP:
+            self.say("help")
+            self.reask() if state.flow else self.menu()
+        elif command is Command.CANCEL:
+            self._cancel()
+        elif command in {Command.RESTART, Command.REPORT}:
+            if state.flow:
+                self.say("restarted")
+            self.start_flow(None)
+        elif command is Command.STATUS or (self.parse.intent == "check_status" and not state.flow):
+            self.turn.effects.append(StatusQuery(self.parse.ticket, _raw_ticket(self.message.text)))
+        elif state.flow is None:
+            self._idle()
+        else:
+            self._answer()
+
+    def _cancel(self) -> None:
+        if self.state.flow is None:
+            self.say("nothing_to_cancel")
+            return
+        self.state.reset_flow()
+        self.say("cancelled")
+
+    def _idle(self) -> None:
+        parse = self.parse
+        if parse.intent == "report" or parse.category or self.message.location:
+            self.start_flow(self.message.text)
+        elif parse.intent == "thanks":
+            self.say("thanks_reply")
+        elif parse.intent == "help":
+            self.say("help")
+        elif parse.intent == "cancel":
+            self.say("nothing_to_cancel")
+        elif parse.intent == "greet":
+            self.menu()
+        else:
+            self.say("not_understood", options=self.menu_options())
+
+    def start_flow(self, seed: str | None) -> None:
+        state = self.state
+        state.reset_flow()
+        state.flow, state.conversation_id = self.dialogue.id, self.new_conversation_id
+        state.started_at = self.now.isoformat()
+        if seed is not None:
+            description = self.dialogue.slot("description")
+            if _words(seed) >= int(description.params.get("min_words", 1)):
+                state.slots["description"] = seed
+                state.slots["description_raw"] = self.message.original or seed
+            prefill(state.slots, state.proposal, self.parse, seed)
+        self.advance()
+
+    # -- answers -------------------------------------------------------------
+
+    def _answer(self) -> None:
+        awaiting = self.state.awaiting
+        handlers = {
+            "category_confirm": self._category_confirm,
+            "region": self._region,
+            "confirm": self._confirm,
+            "edit": self._edit,
+        }
+        if awaiting in handlers:
+            handlers[awaiting]()
+        elif awaiting is not None:
+            self._fill(self.dialogue.slot(awaiting))
+        else:
+            self.advance()
+
+    def _fill(self, slot: Slot) -> None:
+        value = getattr(self, f"_read_{slot.type}")(slot)
+        if value is _RETRY:
+            self.state.attempts += 1
+            self.retry(slot)
+            return
+        if value is _HOLD:
+            return
+        if value is not _WAIT:
+            self.state.slots[slot.name] = value
+        if value is not _WAIT and slot.name == "description":
+            self.state.slots["description_raw"] = self.message.original or value
+            prefill(self.state.slots, self.state.proposal, self.parse, self.message.text)
+        self.advance()
+
+    def _read_text(self, slot: Slot) -> object:
+        minimum = int(slot.params.get("min_words", 1))
+        return self.message.text.strip() if _words(self.message.text) >= minimum else _RETRY
+
+    def _read_choice(self, slot: Slot) -> object:
+        answer = pick(self.message.text, self.state.choices)
+        return answer if answer in slot.options else _RETRY
+
+    def _read_category(self, slot: Slot) -> object:
+        answer = pick(self.message.text, self.state.choices)
+        return answer if answer and answer != "other" else _RETRY
+
+    def _read_location(self, slot: Slot) -> object:
+        shared, text = self.message.location, self.message.text.strip()
+        if shared:
+            return {"text": shared.address, "lat": shared.latitude, "lon": shared.longitude}
+        found = location_from(self.parse, text)
+        if found:
+            return found
+        prefill({"location": None}, self.state.proposal, self.parse, text)
+        if "regions" in self.state.proposal:
+            self.state.proposal["location_text"] = text
+            return _WAIT
+        enough = self.state.attempts + 1 >= int(slot.params.get("accept_free_text_after", 2))
+        return {"text": text, "region": None} if enough and _words(text) >= 2 else _RETRY
+
+    def _read_date(self, slot: Slot) -> object:
+        if self.command is Command.SKIP:
+            return None
+        found = self.parse.incident_date
+        if found is None or found > local_date(self.now):
+            return _RETRY
+        return found.isoformat()
+
+    def _read_photo(self, slot: Slot) -> object:
+        count = int(self.state.context.get("photos", 0)) + self.message.photos
+        if self.message.photos:
+            self.state.context["photos"] = count
+            self.say("photo_received", {"count": count})
+            return count
+        if self.message.photo_rejected:
+            self.say("photo_rejected")
+            return _HOLD
+        return 0 if self.command is Command.SKIP else _RETRY
+
+    def _category_confirm(self) -> None:
+        proposed = self.state.proposal.pop("category", [])
+        answer = pick(self.message.text, self.state.choices)
+        if answer == "yes" or (answer is None and yes_or_no(self.message.text, self.parse)):
+            self.state.slots["category"] = proposed[0]
+        elif answer and answer not in {"other", "yes"}:
+            self.state.slots["category"] = answer
+        self.advance()
+
+    def _region(self) -> None:
+        regions = self.state.proposal.get("regions", [])
+        answer = pick(self.message.text, self.state.choices)
+        chosen = next((r for r in regions if r["code"] == answer), None)
+        if chosen is None:
+            self.say("retry_choice")
+            self.ask_region()
+            return
+        text = self.state.proposal.get("location_text") or self.state.slots.get("description")
+        self.state.slots["location"] = {"text": text, "region": chosen}
+        for key in ("regions", "region_name", "location_text"):
+            self.state.proposal.pop(key, None)
+        self.advance()
+
+    def _confirm(self) -> None:
+        answer = pick(self.message.text, self.state.choices)
+        decision = yes_or_no(self.message.text, self.parse) if answer is None else answer == "send"
+        if decision:
+            self._submit()
+        elif decision is False or answer == "edit":
+            self.ask_edit()
+        else:
+            self.say("retry_choice")
+            self.summary()
+
+    def _edit(self) -> None:
+        answer = pick(self.message.text, self.state.choices)
+        if answer not in self.dialogue.editable:
+            self.say("retry_choice")
+            self.ask_edit()
+            return
+        self.state.slots.pop(answer, None)
+        if answer == "photo":
+            self.state.context.pop("photos", None)
+        self.state.editing = True
+        self.advance()
+
+    def _submit(self) -> None:
+        state = self.state
+        slots = {k: v for k, v in state.slots.items()}
+        slots["photo"] = int(state.context.get("photos", 0))
+        assert state.conversation_id is not None
+        self.turn.effects.append(Submit(state.conversation_id, self.ticket, slots, state.language))
+        verify = due_dates(local_date(self.now)).verify
+        self.say("submitted", {"ticket": self.ticket, "verify_due": _day(verify, state.language)})
+        state.reset_flow()
+        state.context.pop("photos", None)
+
+
+class _Marker:
+    pass
+
+
+_RETRY = _Marker()
+_WAIT = _Marker()  # a follow-up question (region choice) is pending
+_HOLD = _Marker()  # already answered; keep waiting for this slot
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _day(day: date, language: str) -> str:
+    return format_date(day, language)
+
+
+def _raw_ticket(text: str) -> str | None:
+    words = text.split()
+    return words[-1][:20] if len(words) >= 2 else None

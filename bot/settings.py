@@ -1,0 +1,89 @@
+"""One typed settings object from ``LAPOR_*`` environment variables (and .env).
+
+A bad value fails at start-up with the variable's name and what was wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(".lapor")
+
+
+class SettingsError(SystemExit):
+    """Raised with a readable message when the environment is invalid."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LAPOR_", env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'lapor.sqlite3'}")
+    redis_url: str | None = None
+    state_path: Path = DATA_DIR / "state.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    log_json: bool = False
+    nlu_model_path: Path | None = None
+    nlu_url: str | None = None
+    nlu_token: str | None = None
+    worker_in_process: bool = True
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    max_message_chars: int = Field(default=4000, ge=100)
+    rate_limit_per_minute: int = Field(default=30, ge=1)
+    status_checks_per_hour: int = Field(default=20, ge=1)
+    secret_key: str | None = None
+    demo: bool = False
+
+    telegram_token: str | None = None
+    telegram_secret: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_url: str | None = None
+    twilio_whatsapp_template_sid: str | None = None
+
+    kannel_sendsms_url: str | None = None
+    kannel_username: str | None = None
+    kannel_password: str | None = None
+    kannel_from: str | None = None
+    kannel_secret: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value.replace("postgres://", "postgresql://", 1)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; exit with a clear message on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"LAPOR_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None

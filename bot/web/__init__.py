@@ -1,0 +1,1 @@
+"""The HTTP face of lapor-chat: webhooks, the REST channel, health."""

@@ -1,0 +1,332 @@
+"""The embedded state store: one process, no Redis.
+
+State and dedup claims live in a SQLite file (WAL), so a restart keeps conversations
+and still recognises redelivered provider messages. Locks, rate-limit counters and
+live messages are in-process: run exactly one process (and one instance) per file.
+Calls are short synchronous SQLite statements on the event loop thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import sqlite3
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from storage.state import DEFAULT_PREFIX, LockTimeout, check_positive, key_digest
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY, expires_at REAL NOT NULL
+) WITHOUT ROWID;
+"""
+_PURGE_EVERY = 1000  # writes between sweeps of expired rows and counters
+_QUEUE_SIZE = 1000  # live messages buffered per subscriber before the oldest is dropped
+
+
+class EmbeddedStateStore:
+    """`StateStore` on a SQLite file plus in-process locks, counters and queues."""
+
+    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._prefix = prefix
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # WAL + NORMAL: a process crash loses nothing; a power cut may lose the last turn.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+        self._closed = False
+        self._writes = 0
+        self._locks = _LocalLocks()
+        self._counters = _Counters()
+        self._hub = _LocalHub()
+        self._purge()
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT value FROM state WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (self._prefix + key, time.time()),
+        ).fetchone()
+        return None if row is None else _loads(row[0])
+
+    async def set(self, key: str, value: dict[str, Any], ttl: float | None = None) -> None:
+        if ttl is not None:
+            check_positive("ttl", ttl)
+        expires_at = None if ttl is None else time.time() + ttl
+        self._db.execute(
+            "INSERT OR REPLACE INTO state (key, value, expires_at) VALUES (?, ?, ?)",
+            (self._prefix + key, _dumps(value), expires_at),
+        )
+        self._wrote()
+
+    async def delete(self, key: str) -> None:
+        self._db.execute("DELETE FROM state WHERE key = ?", (self._prefix + key,))
+
+    def lock(
+        self, key: str, *, expire: float = 30.0, wait: float = 10.0
+    ) -> AbstractAsyncContextManager[None]:
+        check_positive("expire", expire)
+        return _LocalLockContext(self._locks, key, expire, wait)
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        check_positive("ttl", ttl)
+        now = time.time()
+        # Insert, or take over a claim that has expired; a live claim is left alone.
+        cursor = self._db.execute(
+            "INSERT INTO claims (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?",
+            (self._prefix + key, now + ttl, now),
+        )
+        self._wrote()
+        return cursor.rowcount == 1
+
+    async def release_claim(self, key: str) -> None:
+        self._db.execute("DELETE FROM claims WHERE key = ?", (self._prefix + key,))
+
+    async def hit(self, key: str, limit: int, window: float) -> bool:
+        check_positive("window", window)
+        return self._counters.hit(key, limit, window, time.monotonic())
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        self._hub.publish(channel, _dumps(message))
+
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
+        return _LocalSubscription(self._hub, channel)
+
+    async def ping(self) -> bool:
+        if self._closed:
+            return False
+        try:
+            self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+
+    def _wrote(self) -> None:
+        self._writes += 1
+        if self._writes % _PURGE_EVERY == 0:
+            self._purge()
+
+    def _purge(self) -> None:
+        now = time.time()
+        self._db.execute("DELETE FROM state WHERE expires_at <= ?", (now,))
+        self._db.execute("DELETE FROM claims WHERE expires_at <= ?", (now,))
+        self._counters.sweep(time.monotonic())
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    # Same rules as the Redis store: JSON or TypeError, never a silent repr().
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(text)
+    return value
+
+
+@dataclass
+class _Waiter:
+    token: str
+    expire: float
+    future: asyncio.Future[None]
+
+
+@dataclass
+class _KeyLock:
+    """One key's holder and FIFO of waiters; ownership is handed over, never raced for."""
+
+    holder: str | None = None
+    expires_at: float = 0.0
+    waiters: deque[_Waiter] = field(default_factory=deque)
+
+    def take(self, token: str, expire: float, now: float) -> None:
+        self.holder, self.expires_at = token, now + expire
+
+    def hand_over(self, now: float) -> None:
+        self.holder = None
+        if self.waiters:
+            waiter = self.waiters.popleft()
+            self.take(waiter.token, waiter.expire, now)
+            waiter.future.set_result(None)
+
+    def expire_if_due(self, now: float) -> None:
+        if self.holder is not None and self.expires_at <= now:
+            self.hand_over(now)
+
+
+class _LocalLocks:
+    """In-process locks with the Redis lock's semantics: expiry, FIFO, holder-only release."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, _KeyLock] = {}
+
+    async def acquire(self, key: str, token: str, expire: float, wait: float) -> None:
+        lock = self._locks.setdefault(key, _KeyLock())
+        lock.expire_if_due(time.monotonic())
+        if lock.holder is None and not lock.waiters:
+            lock.take(token, expire, time.monotonic())
+            return
+        waiter = _Waiter(token, expire, asyncio.get_running_loop().create_future())
+        lock.waiters.append(waiter)
+        try:
+            if await self._wait_for_turn(lock, waiter, time.monotonic() + wait):
+                return
+        except BaseException:
+            self._abandon(key, lock, waiter)
+            raise
+        self._abandon(key, lock, waiter)
+        raise LockTimeout(f"lock {key_digest(key)} busy after {wait}s")
+
+    async def _wait_for_turn(self, lock: _KeyLock, waiter: _Waiter, deadline: float) -> bool:
+        while not waiter.future.done():
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            # Wake at the deadline or when the holder's lease runs out, whichever is first.
+            wake = deadline if lock.holder is None else min(deadline, lock.expires_at)
+            await asyncio.wait([waiter.future], timeout=max(wake - now, 0.0))
+            lock.expire_if_due(time.monotonic())
+        return True
+
+    def _abandon(self, key: str, lock: _KeyLock, waiter: _Waiter) -> None:
+        if waiter.future.done():
+            self.release(key, waiter.token)  # handed over just as we gave up: pass it on
+        else:
+            waiter.future.cancel()
+            lock.waiters.remove(waiter)
+            self._forget_if_idle(key)
+
+    def release(self, key: str, token: str) -> bool:
+        lock = self._locks.get(key)
+        if lock is None:
+            return False
+        lock.expire_if_due(time.monotonic())
+        released = lock.holder == token
+        if released:
+            lock.hand_over(time.monotonic())
+        self._forget_if_idle(key)
+        return released
+
+    def _forget_if_idle(self, key: str) -> None:
+        lock = self._locks.get(key)
+        if lock is not None and lock.holder is None and not lock.waiters:
+            del self._locks[key]
+
+
+class _LocalLockContext:
+    def __init__(self, locks: _LocalLocks, key: str, expire: float, wait: float) -> None:
+        self._locks, self._key, self._expire, self._wait = locks, key, expire, wait
+        self._token = secrets.token_hex(16)
+
+    async def __aenter__(self) -> None:
+        await self._locks.acquire(self._key, self._token, self._expire, self._wait)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._locks.release(self._key, self._token):
+            log.warning(
+                "lock %s expired before release (held over %ss)",
+                key_digest(self._key),
+                self._expire,
+            )
+
+
+class _Counters:
+    """Fixed-window hit counters; they reset on restart, which only forgives a burst."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[int, float]] = {}
+        self._hits = 0
+
+    def hit(self, key: str, limit: int, window: float, now: float) -> bool:
+        count, ends = self._windows.get(key, (0, 0.0))
+        if ends <= now:
+            count, ends = 0, now + window
+        self._windows[key] = (count + 1, ends)
+        self._hits += 1
+        if self._hits % _PURGE_EVERY == 0:
+            self.sweep(now)
+        return count + 1 <= limit
+
+    def sweep(self, now: float) -> None:
+        for key in [k for k, (_, ends) in self._windows.items() if ends <= now]:
+            del self._windows[key]
+
+
+class _LocalHub:
+    """Channel name -> subscriber queues; each subscriber gets its own decoded copy."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+
+    def publish(self, channel: str, data: str) -> None:
+        for queue in self._queues.get(channel, ()):
+            if queue.full():
+                queue.get_nowait()  # a stalled page loses the oldest reply, not the process
+                log.warning("subscriber queue full; dropped the oldest message")
+            queue.put_nowait(_loads(data))
+
+    def add(self, channel: str) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(_QUEUE_SIZE)
+        self._queues.setdefault(channel, set()).add(queue)
+        return queue
+
+    def remove(self, channel: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        queues = self._queues.get(channel, set())
+        queues.discard(queue)
+        if not queues:
+            self._queues.pop(channel, None)
+
+
+class _QueueIterator:
+    def __init__(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        self._queue = queue
+
+    def __aiter__(self) -> _QueueIterator:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        return await self._queue.get()
+
+
+class _LocalSubscription:
+    def __init__(self, hub: _LocalHub, channel: str) -> None:
+        self._hub, self._channel = hub, channel
+        self._queue: asyncio.Queue[dict[str, Any]] | None = None
+
+    async def __aenter__(self) -> AsyncIterator[dict[str, Any]]:
+        self._queue = self._hub.add(self._channel)
+        return _QueueIterator(self._queue)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._queue is not None:
+            self._hub.remove(self._channel, self._queue)
