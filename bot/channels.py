@@ -15,10 +15,6 @@ from connectors.base import Connector
 from storage.state import StateStore
 
 
-class ChannelConfigError(SystemExit):
-    """A channel is half-configured (e.g. a token without its secret)."""
-
-
 @dataclass(slots=True)
 class Channels:
     """Connectors by address scheme (for sending) and by webhook path."""

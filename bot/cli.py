@@ -34,10 +34,21 @@ def _serve(demo: bool) -> None:
     from bot.logs import configure
     from bot.web.app import create_app
 
-    settings = load_settings(demo=True) if demo else load_settings()
+    if demo:
+        from bot.demo.mode import demo_settings
+
+        settings = demo_settings()
+    else:
+        settings = load_settings()
     configure(settings.log_level, settings.log_json)
     typer.echo(f"lapor-chat on http://{settings.host}:{settings.port} (database: {settings.database_url})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    if demo:
+        typer.echo(f"demo: http://{settings.host}:{settings.port}/demo  web chat: /chat")
+    # Live chat streams stay open; shutting down must not wait for browsers to leave.
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_config=None,
+        timeout_graceful_shutdown=3,
+    )  # fmt: skip
 
 
 @app.command()

@@ -13,17 +13,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import ConversationState, Turn, UserMessage, step
-from bot.engine.turn import GiveConsent, StatusQuery, Submit
+from bot.engine.flow import MAX_TEXT
+from bot.engine.turn import Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
+from bot.followups import apply_followup
 from bot.media_intake import MediaIntake
+from bot.opt_out import OptOutDesk
 from bot.privacy import mask_address
-from bot.records import attach, ensure_conversation, file_complaint, reporter_for, transcript
+from bot.records import attach, ensure_conversation, file_complaint, reporter_for, write_transcript
 from bot.render import Renderer
 from bot.status_replies import status_replies
-from bot.text_hygiene import clean
+from bot.text_hygiene import clean, evidence
 from bot.wire import to_payload
 from connectors.messages import Inbound, Outbound
 from dialogues.schema import Dialogue
@@ -64,6 +68,7 @@ class Conversations:
         clock: Callable[[], datetime],
         rate_limit_per_minute: int = 30,
         status_checks_per_hour: int = 20,
+        opt_out: OptOutDesk | None = None,
     ) -> None:
         self.sessions = sessions
         self.state = state
@@ -75,6 +80,7 @@ class Conversations:
         self.clock = clock
         self.rate_limit_per_minute = rate_limit_per_minute
         self.status_checks_per_hour = status_checks_per_hour
+        self.opt_out = opt_out
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Process one message exactly once; replies go out after commit."""
@@ -104,6 +110,10 @@ class Conversations:
         raw = await self.state.get(key)
         state = ConversationState.from_dict(raw) if raw else ConversationState(inbound.address)
         renderer = Renderer(self.texts, state.language, inbound.address)
+        # STOP / START on SMS and WhatsApp: honoured before anything else, even rate limits.
+        handled = await self.opt_out.handle(inbound, state.language) if self.opt_out else None
+        if handled is not None:
+            return Outcome(handled.replies, handled.outbox_ids, handled.duplicate)
         if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
             return Outcome(replies=[renderer.reply("rate_limited")])
         intake = await self.media.take(inbound)
@@ -123,58 +133,64 @@ class Conversations:
         text = clean(inbound.text)
         message = UserMessage(
             text=text,
-            original=inbound.text,
+            original=evidence(inbound.text),
             location=inbound.location,
             photos=photos,
             photo_rejected=rejected,
             unsupported=inbound.unsupported,
         )
+        before = state.conversation_id
         turn = self._step(state, message)
+        turn.previous_conversation_id = before
         if turn.replay:
             replay = UserMessage(text=turn.replay, original=turn.replay)
             follow = self._step(turn.state, replay)
             follow.replies[:0], follow.effects[:0] = turn.replies, turn.effects
+            follow.previous_conversation_id = before
             turn = follow
         return turn
 
     def _step(self, state: ConversationState, message: UserMessage) -> Turn:
         now = self.clock()
-        parse = self.parser.parse(message.text, now)
+        # Too long to be a chat message: the engine says so without reading it.
+        readable = message.text if len(message.text) <= MAX_TEXT else ""
+        parse = self.parser.parse(readable, now)
         ids = (new_ticket(), secrets.token_hex(16))
         return step(self.dialogue, self.texts, state, message, parse, now, new_ids=ids)
 
     async def _record(
         self, session: AsyncSession, inbound: Inbound, turn: Turn, intake: MediaIntake.Result
     ) -> Outcome:
+        """One transaction, few round trips: every statement here is on the hot path."""
         now = self.clock()
         if inbound.external_id:
-            session.add(
-                InboundSeen(channel=inbound.channel, external_id=inbound.external_id, received_at=now)
+            await session.execute(
+                insert(InboundSeen).values(
+                    channel=inbound.channel, external_id=inbound.external_id, received_at=now
+                )
             )
-        reporter = await reporter_for(session, inbound, turn.state.language)
-        if any(isinstance(e, GiveConsent) for e in turn.effects):
-            reporter.consented_at = now
+        consented = now if any(isinstance(e, GiveConsent) for e in turn.effects) else None
+        reporter = await reporter_for(session, inbound, turn.state.language, consented)
         replies = list(turn.replies)
         for effect in turn.effects:
             if isinstance(effect, StatusQuery):
                 replies += await self._status(session, turn.state, effect)
+            elif isinstance(effect, Feedback | ReporterReply):
+                await apply_followup(session, effect, reporter, now)
         conversation_id = turn.state.conversation_id or _submitted_id(turn)
         if conversation_id:
-            await ensure_conversation(session, conversation_id, reporter, now)
-            transcript(session, conversation_id, "in", inbound.text, now)
+            if conversation_id != turn.previous_conversation_id:
+                await ensure_conversation(session, conversation_id, reporter, now)
+            lines = [("in", inbound.text)] + [("out", r.text) for r in replies]
+            await write_transcript(session, conversation_id, lines, now)
             for media in intake.accepted:
                 attach(session, conversation_id, media, now)
-            for reply in replies:
-                transcript(session, conversation_id, "out", reply.text, now)
         if turn.submitted:
             complaint = await file_complaint(session, turn.submitted, reporter, inbound)
-            log.info(
-                "complaint filed",
-                extra={"ticket": complaint.ticket, "category": complaint.category},
-            )
-        rows = self._enqueue(session, inbound, replies, now)
+            log.info("complaint filed", extra={"ticket": complaint.ticket, "category": complaint.category})
+        ids = await self._enqueue(session, inbound, replies, now)
         await session.commit()
-        return Outcome(replies=replies, outbox_ids=[row.id for row in rows])
+        return Outcome(replies=replies, outbox_ids=ids)
 
     async def _status(
         self, session: AsyncSession, state: ConversationState, query: StatusQuery
@@ -184,17 +200,17 @@ class Conversations:
             return [renderer.reply("status_rate_limited")]
         return await status_replies(session, renderer, query.ticket or query.raw_ticket)
 
-    def _enqueue(
+    async def _enqueue(
         self, session: AsyncSession, inbound: Inbound, replies: list[Outbound], now: datetime
-    ) -> list[OutboxMessage]:
-        if inbound.channel in self.synchronous:
+    ) -> list[int]:
+        if inbound.channel in self.synchronous or not replies:
             return []
-        return [
-            outbox.enqueue(
-                session, address=r.address, channel=inbound.channel, payload=to_payload(r), now=now
-            )
+        rows = [
+            outbox.row(address=r.address, channel=inbound.channel, payload=to_payload(r), now=now)
             for r in replies
         ]
+        result = await session.execute(insert(OutboxMessage).returning(OutboxMessage.id), rows)
+        return sorted(result.scalars().all())
 
     async def _already_seen(self, inbound: Inbound) -> bool:
         async with self.sessions() as session:

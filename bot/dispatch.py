@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.privacy import mask_address
-from bot.wire import from_payload
+from bot.send_guard import Refused, SendGuard, refused_outside_window
 from connectors.base import Connector
 from connectors.messages import SendOutcome, SendResult, channel_of
+from dialogues.texts import Texts
 from storage import outbox
 from storage.models import OutboxMessage, Reporter
 
@@ -36,12 +37,18 @@ class Dispatcher:
         connectors: Mapping[str, Connector],
         clock: Callable[[], datetime],
         worker: str | None = None,
+        *,
+        texts: Texts | None = None,
     ) -> None:
+        """``texts`` words the WhatsApp template a late push is turned into."""
         self.sessions = sessions
         self.connectors = connectors
         self.clock = clock
         self.worker = worker or f"w-{secrets.token_hex(4)}"
         self._tasks: set[asyncio.Task[None]] = set()
+        self.guard = SendGuard(sessions, texts)
+        # Periodic jobs (auto-close, reminders) run by the worker loop; they pace themselves.
+        self.housekeeping: Callable[[], Awaitable[None]] | None = None
 
     def send_soon(self, ids: Sequence[int]) -> None:
         """Send these just-committed rows in the background."""
@@ -52,8 +59,16 @@ class Dispatcher:
         task.add_done_callback(self._tasks.discard)
 
     async def send_ids(self, ids: Sequence[int]) -> None:
-        rows = await outbox.claim_ids(self.sessions, ids, worker=self.worker, now=self.clock(), lease=LEASE)
-        await self._send_all(rows)
+        """Send these rows; a citizen's next row is claimable once the previous is sent."""
+        pending = list(ids)
+        while pending:
+            rows = await outbox.claim_ids(
+                self.sessions, pending, worker=self.worker, now=self.clock(), lease=LEASE
+            )
+            if not rows:
+                return
+            await self._send_all(rows)
+            pending = [i for i in pending if i not in {r.id for r in rows}]
 
     async def drain(self) -> None:
         """Wait for background sends (tests, shutdown)."""
@@ -72,6 +87,8 @@ class Dispatcher:
         while True:
             try:
                 handled = await self.run_once()
+                if self.housekeeping is not None:
+                    await self.housekeeping()
             except Exception:
                 log.exception("worker pass failed")
                 handled = 0
@@ -95,8 +112,12 @@ class Dispatcher:
         if connector is None:
             await self._fail(row, f"no connector for {channel_of(row.address)}", dead=True)
             return False
+        message = await self.guard.vet(row, self.clock())
+        if isinstance(message, Refused):
+            await self._fail(row, message.error, dead=False)
+            return True
         try:
-            result = await connector.send(from_payload(row.payload))
+            result = await connector.send(message)
         except Exception as exc:  # a connector bug must not kill the worker
             log.exception("connector %s raised", connector.name)
             result = SendResult(SendOutcome.RETRY, error=f"{type(exc).__name__}: {exc}")
@@ -123,9 +144,17 @@ class Dispatcher:
             )
             return False
         if result.outcome in {SendOutcome.UNREACHABLE, SendOutcome.OPTED_OUT}:
-            await self._mark_reporter(row.address, result.outcome)
+            await self.mark_reporter(row.address, result.outcome)
         await self._fail(row, error, dead=False)
+        if refused_outside_window(result.error):
+            await self.resend_as_template(row)
         return True
+
+    async def resend_as_template(self, row: OutboxMessage) -> None:
+        """Queue and send a WhatsApp push Twilio refused free-form (63016) as the template."""
+        retry_id = await self.guard.retry_as_template(row, self.clock())
+        if retry_id is not None:
+            self.send_soon([retry_id])
 
     async def _fail(self, row: OutboxMessage, error: str, *, dead: bool) -> None:
         log.warning("send failed to %s: %s", mask_address(row.address), error)
@@ -133,7 +162,8 @@ class Dispatcher:
             self.sessions, row.id, worker=self.worker, error=error, now=self.clock(), dead=dead
         )
 
-    async def _mark_reporter(self, address: str, outcome: SendOutcome) -> None:
+    async def mark_reporter(self, address: str, outcome: SendOutcome) -> None:
+        """Record that ``address`` opted out (21610, STOP) or cannot be reached."""
         column = "opted_out" if outcome is SendOutcome.OPTED_OUT else "unreachable"
         async with self.sessions() as session:
             await session.execute(update(Reporter).where(Reporter.address == address).values({column: True}))

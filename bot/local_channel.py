@@ -22,7 +22,7 @@ class LocalConnector:
     """Delivers pushes to listeners of ``push:<address>``."""
 
     name = "local"
-    schemes = LOCAL_SCHEMES
+    schemes: tuple[str, ...] = LOCAL_SCHEMES
 
     def __init__(self, state: StateStore) -> None:
         self.state = state

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.dates import local_date
 from bot.engine.turn import Submit
-from bot.text_hygiene import clean, original_bytes, storable
+from bot.officers.routing import route
+from bot.text_hygiene import clean, storable
 from bot.workdays import due_dates
 from connectors.media import SafeMedia
 from connectors.messages import Inbound, channel_of
@@ -19,26 +23,51 @@ from storage.models import Attachment, Complaint, Conversation, Message, Reporte
 TITLE_LIMIT = 80
 
 
-async def reporter_for(session: AsyncSession, inbound: Inbound, language: str) -> Reporter:
-    """The reporter at ``inbound.address``, created on first contact."""
-    reporter = await session.scalar(select(Reporter).where(Reporter.address == inbound.address))
-    if reporter is None:
-        reporter = Reporter(
-            address=inbound.address,
-            channel=inbound.channel,
-            display_name=_name(inbound.display_name),
-            language=language,
-            created_at=inbound.received_at,
-        )
-        session.add(reporter)
-    reporter.language = language
-    reporter.last_inbound_at = inbound.received_at
-    if inbound.display_name and reporter.display_name is None:
-        reporter.display_name = _name(inbound.display_name)
-    if inbound.contact and inbound.contact.is_own:
-        reporter.phone = inbound.contact.phone[:32]
-    await session.flush()
-    return reporter
+@dataclass(frozen=True, slots=True)
+class ReporterRef:
+    """The reporter a turn belongs to, as far as writing records needs."""
+
+    id: int
+    address: str
+
+
+def _upsert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+async def reporter_for(
+    session: AsyncSession, inbound: Inbound, language: str, consented_at: datetime | None
+) -> ReporterRef:
+    """Create or refresh the reporter at ``inbound.address`` in one statement."""
+    phone = inbound.contact.phone[:32] if inbound.contact and inbound.contact.is_own else None
+    statement = _upsert(session, Reporter).values(
+        address=inbound.address,
+        channel=inbound.channel,
+        display_name=_name(inbound.display_name),
+        phone=phone,
+        language=language,
+        consented_at=consented_at,
+        last_inbound_at=inbound.received_at,
+        created_at=inbound.received_at,
+        opted_out=False,
+        unreachable=False,
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[Reporter.address],
+        set_={
+            "language": excluded.language,
+            "last_inbound_at": excluded.last_inbound_at,
+            "display_name": func.coalesce(Reporter.display_name, excluded.display_name),
+            "phone": func.coalesce(excluded.phone, Reporter.phone),
+            "consented_at": func.coalesce(Reporter.consented_at, excluded.consented_at),
+            # A citizen who writes again can be reached again.
+            "unreachable": False,
+        },
+    ).returning(Reporter.id)
+    reporter_id = (await session.execute(statement)).scalar_one()
+    return ReporterRef(reporter_id, inbound.address)
 
 
 def _name(name: str | None) -> str | None:
@@ -46,22 +75,29 @@ def _name(name: str | None) -> str | None:
 
 
 async def ensure_conversation(
-    session: AsyncSession, conversation_id: str, reporter: Reporter, now: datetime
+    session: AsyncSession, conversation_id: str, reporter: ReporterRef, now: datetime
 ) -> None:
-    if await session.get(Conversation, conversation_id) is None:
-        session.add(Conversation(id=conversation_id, reporter_id=reporter.id, started_at=now))
-        await session.flush()
-
-
-def transcript(session: AsyncSession, conversation_id: str, direction: str, text: str, now: datetime) -> None:
-    session.add(
-        Message(
-            conversation_id=conversation_id,
-            direction=direction,
-            text=storable(text),
-            created_at=now,
-        )
+    statement = _upsert(session, Conversation).values(
+        id=conversation_id, reporter_id=reporter.id, started_at=now
     )
+    await session.execute(statement.on_conflict_do_nothing(index_elements=[Conversation.id]))
+
+
+def transcript_rows(
+    conversation_id: str, lines: list[tuple[str, str]], now: datetime
+) -> list[dict[str, Any]]:
+    """Rows for one multi-row insert: (direction, text) pairs in order."""
+    return [
+        {"conversation_id": conversation_id, "direction": d, "text": storable(t), "created_at": now}
+        for d, t in lines
+    ]
+
+
+async def write_transcript(
+    session: AsyncSession, conversation_id: str, lines: list[tuple[str, str]], now: datetime
+) -> None:
+    if lines:
+        await session.execute(insert(Message), transcript_rows(conversation_id, lines, now))
 
 
 def attach(session: AsyncSession, conversation_id: str, media: SafeMedia, now: datetime) -> None:
@@ -80,7 +116,7 @@ def attach(session: AsyncSession, conversation_id: str, media: SafeMedia, now: d
 
 
 async def file_complaint(
-    session: AsyncSession, submit: Submit, reporter: Reporter, inbound: Inbound
+    session: AsyncSession, submit: Submit, reporter: ReporterRef, inbound: Inbound
 ) -> Complaint:
     """Create the complaint, its first history event, and link its attachments."""
     slots, now = submit.slots, inbound.received_at
@@ -94,7 +130,7 @@ async def file_complaint(
         category=slots.get("category") or "other",
         title=propose_title(description),
         description=storable(description),
-        description_raw=original_bytes(str(slots.get("description_raw", description))),
+        description_raw=str(slots.get("description_raw", description)).encode(),
         incident_date=_date(slots.get("incident_date")),
         confidential=slots.get("identity") == "confidential",
         anonymous=slots.get("identity") == "anonymous",
@@ -109,6 +145,8 @@ async def file_complaint(
         updated_at=now,
         **_location_fields(slots.get("location")),
     )
+    agency = await route(session, complaint.category, complaint.regency_code)
+    complaint.agency_id = agency.id if agency else None
     session.add(complaint)
     await session.flush()
     session.add(StatusEvent(complaint_id=complaint.id, at=now, actor="reporter", to_status="received"))

@@ -44,6 +44,7 @@ class Renderer:
             choices=choices,
             ask=ask,
             key=key,
+            language=self.language,
         )
 
     def _title(self, option: Option) -> str:

@@ -17,6 +17,8 @@ from bot.conversations import Conversations
 from bot.dispatch import Dispatcher
 from bot.local_channel import LOCAL_SCHEMES
 from bot.media_intake import Fetcher, MediaIntake
+from bot.officers.setup import on_start as officers_on_start
+from bot.opt_out import OptOutDesk, twilio_sms_addresses
 from bot.settings import Settings
 from connectors.base import Connector
 from dialogues.schema import load_dialogue
@@ -106,12 +108,10 @@ async def build_runtime(
     if migrate:
         await upgrade(db)
     sessions = session_factory(db)
-    state = open_state_store(settings.redis_url, settings.state_path)
+    state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix)
     channels = build_channels(settings, state, extra_channels or {})
     fetchers: dict[str, Fetcher] = {
-        scheme: c.fetch_media  # type: ignore[attr-defined]
-        for scheme, c in channels.by_scheme.items()
-        if hasattr(c, "fetch_media")
+        scheme: c.fetch_media for scheme, c in channels.by_scheme.items() if hasattr(c, "fetch_media")
     }
     texts = load_texts()
     chosen = parser or default_parser(settings)
@@ -126,6 +126,13 @@ async def build_runtime(
         clock=clock,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         status_checks_per_hour=settings.status_checks_per_hour,
+        opt_out=OptOutDesk(
+            sessions=sessions, texts=texts, clock=clock, through_twilio=twilio_sms_addresses(channels)
+        ),
     )
-    dispatcher = Dispatcher(sessions, channels.by_scheme, clock)
-    return Runtime(settings, db, sessions, state, chosen, texts, channels, conversations, dispatcher, clock)
+    dispatcher = Dispatcher(sessions, channels.by_scheme, clock, texts=texts)
+    runtime = Runtime(
+        settings, db, sessions, state, chosen, texts, channels, conversations, dispatcher, clock
+    )
+    await officers_on_start(runtime)
+    return runtime

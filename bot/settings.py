@@ -5,6 +5,7 @@ A bad value fails at start-up with the variable's name and what was wrong.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -22,6 +23,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'lapor.sqlite3'}")
     redis_url: str | None = None
+    state_prefix: str = "lapor:"
     state_path: Path = DATA_DIR / "state.sqlite3"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -42,13 +44,17 @@ class Settings(BaseSettings):
     telegram_token: str | None = None
     telegram_secret: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # Shown as a QR code on /demo; getMe is not reachable offline, so it is a setting.
+    telegram_bot_username: str | None = None
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_sms_from: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_url: str | None = None
-    twilio_whatsapp_template_sid: str | None = None
+    # Approved WhatsApp templates by name (``Outbound.template.name``) -> ContentSid,
+    # as JSON: {"status_update": "HX..."}. Pushes outside the 24-hour window need one.
+    twilio_whatsapp_templates: dict[str, str] = Field(default_factory=dict)
 
     kannel_sendsms_url: str | None = None
     kannel_username: str | None = None
@@ -69,6 +75,22 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value or None
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        name = (value or "").strip().removeprefix("@")
+        if name and not re.fullmatch(r"[A-Za-z0-9_]{5,32}", name):
+            raise ValueError("must be a Telegram username: 5-32 letters, digits or _")
+        return name or None
+
+    @field_validator("twilio_whatsapp_templates")
+    @classmethod
+    def _content_sids(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(name for name, sid in value.items() if not re.fullmatch(r"HX[0-9a-fA-F]{32}", sid))
+        if bad:
+            raise ValueError(f"ContentSid must be HX followed by 32 hex digits (check {', '.join(bad)})")
+        return value
 
     @field_validator("public_url")
     @classmethod

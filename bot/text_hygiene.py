@@ -27,10 +27,12 @@ def storable(text: str) -> str:
     return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def original_bytes(text: str) -> bytes:
-    """The message as received, for evidence (lone surrogates escaped)."""
-    return text.encode("utf-8", "surrogateescape") if _has_surrogates(text) else text.encode()
+def evidence(text: str) -> str:
+    """The message as received, JSON- and database-safe.
 
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    Bytes that were not valid UTF-8 (decoded as lone surrogates) are written
+    as ``\\xNN`` escapes, so the original bytes stay recoverable.
+    """
+    return (
+        text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+    )

@@ -8,7 +8,12 @@ from connectors.messages import Ask, Choice, Outbound, Template
 
 
 def to_payload(message: Outbound) -> dict[str, Any]:
-    payload: dict[str, Any] = {"address": message.address, "text": message.text, "key": message.key}
+    payload: dict[str, Any] = {
+        "address": message.address,
+        "text": message.text,
+        "key": message.key,
+        "language": message.language,
+    }
     if message.short_text and message.short_text != message.text:
         payload["short_text"] = message.short_text
     if message.choices:
@@ -33,4 +38,5 @@ def from_payload(payload: dict[str, Any]) -> Outbound:
         ask=Ask(payload.get("ask", "")),
         template=Template(template["name"], dict(template["variables"])) if template else None,
         key=payload.get("key", ""),
+        language=payload.get("language", "id"),
     )

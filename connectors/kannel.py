@@ -25,7 +25,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import unquote_to_bytes, urlencode, urlsplit
 
 import httpx
 
@@ -40,6 +40,7 @@ from connectors.messages import (
 )
 from connectors.phone import tel_number, to_e164
 from connectors.sms import render_sms
+from connectors.twilio_channel import ssl_context  # one shared TLS context
 
 MAX_FIELDS = 20
 MAX_FIELD_CHARS = 256
@@ -75,8 +76,8 @@ def _utc_now() -> datetime:
 class KannelConnector:
     """The ``kannel`` channel: ``tel:+62...`` addresses, GSM-7 text."""
 
-    name = "kannel"
-    schemes = ("tel",)
+    name: str = "kannel"
+    schemes: tuple[str, ...] = ("tel",)
 
     def __init__(
         self,
@@ -105,7 +106,7 @@ class KannelConnector:
         self._dlr_url = dlr_url
         self._language = language
         self._max_segments = max_segments
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._http = http or httpx.AsyncClient(timeout=timeout, verify=ssl_context())
         self._clock = clock
 
     def parse(self, request: WebhookRequest) -> list[Inbound | Receipt]:
@@ -226,10 +227,7 @@ def _params(request: WebhookRequest) -> dict[str, str]:
 def _raw_params(request: WebhookRequest) -> dict[str, bytes]:
     query = urlsplit(request.url).query
     if query:
-        try:
-            pairs = parse_qsl(query.encode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
-        except ValueError as exc:
-            raise WebhookRejected(400, "too many parameters") from exc
+        pairs = _split_query(query)
     else:
         pairs = [(key.encode(), value.encode()) for key, value in request.query.items()]
     if len(pairs) > MAX_FIELDS:
@@ -242,6 +240,22 @@ def _raw_params(request: WebhookRequest) -> dict[str, bytes]:
             raise WebhookRejected(400, f"parameter {key!r} repeated or too long")
         params[key] = value
     return params
+
+
+def _split_query(query: str) -> list[tuple[bytes, bytes]]:
+    """Query pairs as raw bytes (``urllib``'s parsers would decode them as UTF-8)."""
+    parts = [part for part in query.split("&") if part]
+    if len(parts) > MAX_FIELDS:
+        raise WebhookRejected(400, "too many parameters")
+    pairs = []
+    for part in parts:
+        key, _, value = part.partition("=")
+        pairs.append((_unquote(key), _unquote(value)))
+    return pairs
+
+
+def _unquote(text: str) -> bytes:
+    return unquote_to_bytes(text.replace("+", " "))
 
 
 def _decode_text(raw: bytes, params: Mapping[str, str]) -> str:

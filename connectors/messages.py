@@ -124,6 +124,8 @@ class Outbound:
 
     ``short_text`` is the SMS variant of ``text``; ``template`` is used instead of
     ``text`` when a channel cannot send free-form text (WhatsApp outside 24 h).
+    ``language`` (``id``/``en``) lets a connector word its own additions
+    ("Balas 1, 2 atau 3", keyboard labels); ``key`` names the text, for tests.
     """
 
     address: str
@@ -134,6 +136,7 @@ class Outbound:
     media: tuple[Media, ...] = ()
     template: Template | None = None
     key: str = ""
+    language: str = "id"
 
 
 class SendOutcome(StrEnum):

@@ -6,14 +6,17 @@ python-telegram-bot is used as a typed client and parser only, never its
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
 import re
+import ssl
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, TelegramError
 from telegram.request import HTTPXRequest
@@ -64,8 +67,8 @@ class TelegramLimits:
 class TelegramConnector:
     """The ``Connector`` for Telegram; also answers callbacks, fetches media, polls."""
 
-    name = "telegram"
-    schemes = (SCHEME,)
+    name: str = "telegram"
+    schemes: tuple[str, ...] = (SCHEME,)
 
     def __init__(
         self,
@@ -104,6 +107,7 @@ class TelegramConnector:
             write_timeout=timeout,
             connect_timeout=timeout,
             pool_timeout=timeout,
+            httpx_kwargs={"verify": _tls()},
         )
 
     # -- inbound ---------------------------------------------------------------
@@ -244,6 +248,12 @@ class TelegramConnector:
         """Close both HTTP clients."""
         await self._request.shutdown()
         await self._poll_request.shutdown()
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads every CA (slow)."""
+    return httpx.create_ssl_context()
 
 
 def chat_id_of(address: str) -> int:

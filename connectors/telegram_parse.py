@@ -67,7 +67,7 @@ def parse_update(data: Mapping[str, Any], *, now: datetime | None = None) -> lis
 
     ``data`` is not modified. Raises ``NotAnUpdate`` when it is not an update.
     """
-    update = load_update(data)
+    update = _load_update(data)
     try:
         if update.message is not None:
             return _from_message(update.update_id, update.message)
@@ -79,7 +79,7 @@ def parse_update(data: Mapping[str, Any], *, now: datetime | None = None) -> lis
     return []
 
 
-def load_update(data: Mapping[str, Any]) -> Update:
+def _load_update(data: Mapping[str, Any]) -> Update:
     """Parse ``data`` with python-telegram-bot's types; raise ``NotAnUpdate``."""
     if not isinstance(data, Mapping) or type(data.get("update_id")) is not int:
         raise NotAnUpdate("not a Telegram update")

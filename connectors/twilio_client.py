@@ -17,7 +17,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
 from twilio.http import AsyncHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -37,7 +41,7 @@ class HttpxTwilioHttpClient(AsyncHttpClient):  # type: ignore[misc]  # twilio ha
         super().__init__(logger=_logger, is_async=True, timeout=timeout)
         self._http = http
 
-    async def request(  # noqa: PLR0917  # twilio's interface, called positionally
+    async def request(  # twilio's interface, called positionally
         self,
         method: str,
         uri: str,
@@ -113,6 +117,8 @@ class TwilioMessages:
             return SendResult(SendOutcome.RETRY, error=f"twilio unreachable: {type(exc).__name__}")
         except ValueError as exc:  # an unparseable answer
             return SendResult(SendOutcome.RETRY, error=f"twilio bad response: {type(exc).__name__}")
+        except TwilioException as exc:  # the library refused the call itself
+            return SendResult(SendOutcome.FAILED, error=f"twilio: {type(exc).__name__}")
         return SendResult(SendOutcome.SENT, provider_message_ids=(str(message.sid),))
 
 

@@ -24,13 +24,14 @@ from connectors.messages import (
 from connectors.phone import tel_number
 from connectors.sms import render_sms
 from connectors.twilio_channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
+from connectors.twilio_media import DEFAULT_MAX_BYTES
 
 
 class TwilioSmsConnector:
     """The ``twilio_sms`` channel: GSM-7 text within ``max_segments`` segments."""
 
-    name = "twilio_sms"
-    schemes = ("tel",)
+    name: str = "twilio_sms"
+    schemes: tuple[str, ...] = ("tel",)
 
     def __init__(
         self,
@@ -43,6 +44,7 @@ class TwilioSmsConnector:
         language: str = "id",
         max_segments: int = 2,
         max_media: int = DEFAULT_MAX_MEDIA,
+        max_media_bytes: int = DEFAULT_MAX_BYTES,
         http: httpx.AsyncClient | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -53,7 +55,13 @@ class TwilioSmsConnector:
         self._language = language
         self._max_segments = max_segments
         self._twilio = TwilioChannel(
-            account_sid, auth_token, api_url=api_url, http=http, max_media=max_media, clock=clock
+            account_sid,
+            auth_token,
+            api_url=api_url,
+            http=http,
+            max_media=max_media,
+            max_media_bytes=max_media_bytes,
+            clock=clock,
         )
 
     def parse(self, request: WebhookRequest) -> list[Inbound | Receipt]:

@@ -32,6 +32,7 @@ from connectors.messages import (
 from connectors.sms import render_choices
 from connectors.twilio_channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
 from connectors.twilio_inbound import channel_address
+from connectors.twilio_media import DEFAULT_MAX_BYTES
 
 MAX_BODY_CHARS = 1600  # Twilio's limit for one message body
 
@@ -39,8 +40,8 @@ MAX_BODY_CHARS = 1600  # Twilio's limit for one message body
 class TwilioWhatsAppConnector:
     """The ``twilio_whatsapp`` channel."""
 
-    name = "twilio_whatsapp"
-    schemes = ("whatsapp",)
+    name: str = "twilio_whatsapp"
+    schemes: tuple[str, ...] = ("whatsapp",)
 
     def __init__(
         self,
@@ -53,6 +54,7 @@ class TwilioWhatsAppConnector:
         api_url: str | None = None,
         language: str = "id",
         max_media: int = DEFAULT_MAX_MEDIA,
+        max_media_bytes: int = DEFAULT_MAX_BYTES,
         http: httpx.AsyncClient | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -65,7 +67,13 @@ class TwilioWhatsAppConnector:
         self._templates = dict(templates or {})
         self._language = language
         self._twilio = TwilioChannel(
-            account_sid, auth_token, api_url=api_url, http=http, max_media=max_media, clock=clock
+            account_sid,
+            auth_token,
+            api_url=api_url,
+            http=http,
+            max_media=max_media,
+            max_media_bytes=max_media_bytes,
+            clock=clock,
         )
 
     def parse(self, request: WebhookRequest) -> list[Inbound | Receipt]:

@@ -7,7 +7,7 @@ to a standard negation (never to nothing), so "gk ada air" keeps its meaning.
 
 from __future__ import annotations
 
-NEGATIONS = frozenset({"tidak", "belum", "bukan", "jangan", "tak"})
+NEGATIONS = frozenset({"tidak", "belum", "bukan", "jangan", "tanpa"})
 
 SLANG: dict[str, str] = {
     # Negations (Indonesian chat, Javanese, Sundanese, Betawi).
@@ -133,6 +133,7 @@ SLANG: dict[str, str] = {
     "th": "tahun",
     "mgg": "minggu",
     "hr": "hari",
+    "hri": "hari",
     "smlm": "semalam",
     "td": "tadi",
     "skrg": "sekarang",

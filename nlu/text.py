@@ -17,15 +17,23 @@ _INVISIBLE = frozenset(
 WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
 
 
+_NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
+
+
 @dataclass(frozen=True, slots=True)
 class Folded:
-    """``text`` folded; ``origin[i]`` is the index in the original of ``text[i]``."""
+    """``text`` folded; ``origin[i]`` is the index in the original of ``text[i]``.
+
+    ``origin`` is ``None`` when folding changed nothing (the common case).
+    """
 
     text: str
-    origin: tuple[int, ...]
+    origin: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the folded slice ``[start, end)``."""
+        if self.origin is None:
+            return start, end
         if start >= end:
             at = self.origin[start] if start < len(self.origin) else self._length()
             return at, at
@@ -37,14 +45,15 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """NFKC per character, controls to spaces, invisibles dropped; not lowercased."""
+    if not _NEEDS_WORK.search(text) and unicodedata.is_normalized("NFKC", text):
+        return Folded(text)
     chars: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
         if char in _INVISIBLE:
             continue
-        if unicodedata.category(char) == "Cc":
-            char = " "
-        for out in unicodedata.normalize("NFKC", char):
+        visible = " " if unicodedata.category(char) == "Cc" else char
+        for out in unicodedata.normalize("NFKC", visible):
             chars.append(out)
             origin.append(i)
     return Folded("".join(chars), tuple(origin))
@@ -66,4 +75,12 @@ def tokens(lowered: str) -> list[Token]:
 
 def lower(text: str) -> str:
     """Lowercase without changing the length, so folded offsets stay valid."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
+def words(text: str) -> list[str]:
+    """The whitespace-separated words of a word-list literal (keeps data readable)."""
+    return text.split()

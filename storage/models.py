@@ -257,3 +257,6 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+from storage import officers_models as _officers  # noqa: E402,F401

@@ -11,6 +11,10 @@ messages of one conversation leave in the order they were written. A caller
 sending several rows for one address therefore claims, sends and marks in a
 loop until nothing more is claimed.
 
+A ``worker`` name must be unique per process (host, pid and a random part),
+and a lease must outlast the send timeout: the claim is what the ``mark_*``
+functions check, so a sender that was too slow finds its outcome ignored.
+
 Every function takes the time as an argument; none of them reads the clock.
 """
 
@@ -22,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Update, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -32,6 +36,8 @@ MAX_ATTEMPTS = 8
 
 
 class OutboxStatus(StrEnum):
+    """Where a message stands; ``queued`` and ``sending`` are the unsent states."""
+
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
@@ -48,6 +54,30 @@ _LADDER = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.SENT, OutboxS
 _RECEIPT_TERMINAL = (OutboxStatus.UNDELIVERED, OutboxStatus.FAILED)
 
 
+def row(
+    *,
+    address: str,
+    channel: str,
+    payload: dict[str, Any],
+    now: datetime,
+    kind: str = "reply",
+    complaint_id: int | None = None,
+) -> dict[str, Any]:
+    """The column values of a queued message, for a multi-row insert."""
+    return {
+        "address": address,
+        "channel": channel,
+        "kind": kind,
+        "payload": payload,
+        "complaint_id": complaint_id,
+        "status": OutboxStatus.QUEUED.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def enqueue(
     session: AsyncSession,
     *,
@@ -59,20 +89,13 @@ def enqueue(
     complaint_id: int | None = None,
 ) -> OutboxMessage:
     """Add a queued message to the caller's transaction (it commits it)."""
-    row = OutboxMessage(
-        address=address,
-        channel=channel,
-        kind=kind,
-        payload=payload,
-        complaint_id=complaint_id,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
+    message = OutboxMessage(
+        **row(
+            address=address, channel=channel, payload=payload, now=now, kind=kind, complaint_id=complaint_id
+        )
     )
-    session.add(row)
-    return row
+    session.add(message)
+    return message
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -146,9 +169,7 @@ async def claim_due(
     claimable. Claimed rows are ``sending`` until ``now + lease`` with one more
     attempt counted; the caller dead-letters those past ``MAX_ATTEMPTS``.
     """
-    return await _claim(
-        sessions, _claimable(now), worker=worker, now=now, lease=lease, limit=limit
-    )
+    return await _claim(sessions, _claimable(now), worker=worker, now=now, lease=lease, limit=limit)
 
 
 async def claim_ids(
@@ -170,6 +191,13 @@ async def claim_ids(
     return await _claim(sessions, where, worker=worker, now=now, lease=lease, limit=len(ids))
 
 
+async def _changed(sessions: async_sessionmaker[AsyncSession], statement: Update) -> bool:
+    """Run an UPDATE in its own transaction; whether it touched a row."""
+    async with sessions.begin() as session:
+        changed = (await session.scalars(statement.returning(OutboxMessage.id))).all()
+    return bool(changed)
+
+
 async def _update_claimed(
     sessions: async_sessionmaker[AsyncSession], row_id: int, worker: str, **values: Any
 ) -> bool:
@@ -184,9 +212,7 @@ async def _update_claimed(
         .values(claimed_until=None, **values)
         .execution_options(synchronize_session=False)
     )
-    async with sessions.begin() as session:
-        result = await session.execute(statement)
-    return bool(result.rowcount)
+    return await _changed(sessions, statement)
 
 
 async def mark_sent(
@@ -305,9 +331,7 @@ async def apply_receipt(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    async with sessions.begin() as session:
-        result = await session.execute(statement)
-    return bool(result.rowcount)
+    return await _changed(sessions, statement)
 
 
 async def pending_for(sessions: async_sessionmaker[AsyncSession], address: str) -> int:
@@ -321,9 +345,7 @@ async def pending_for(sessions: async_sessionmaker[AsyncSession], address: str) 
         return int(await session.scalar(statement) or 0)
 
 
-async def failures(
-    sessions: async_sessionmaker[AsyncSession], *, limit: int = 100
-) -> list[OutboxMessage]:
+async def failures(sessions: async_sessionmaker[AsyncSession], *, limit: int = 100) -> list[OutboxMessage]:
     """Failed, dead and undelivered messages, most recently changed first."""
     statement = (
         select(OutboxMessage)

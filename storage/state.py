@@ -11,13 +11,19 @@ Values are JSON-serialisable dicts; each call returns a fresh copy.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 DEFAULT_PREFIX = "lapor:"
+_QUEUE_SIZE = 1000  # live messages buffered per subscriber before the oldest is dropped
+
+log = logging.getLogger(__name__)
 
 
 class LockTimeout(Exception):
@@ -25,7 +31,10 @@ class LockTimeout(Exception):
 
 
 class StateUnavailable(Exception):
-    """The backing store (Redis) could not be reached; the operation did not happen."""
+    """Redis (or the SQLite file) failed or timed out; the call may not have taken effect.
+
+    Callers treat it like a database outage: no acknowledgement, the provider retries.
+    """
 
 
 @runtime_checkable
@@ -93,10 +102,72 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
+def to_json(value: dict[str, Any]) -> str:
+    """The stored form of a value: strict JSON (TypeError or ValueError, never a repr)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def from_json(text: str | bytes) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(text)
+    return value
+
+
 def check_positive(name: str, value: float) -> None:
     """Reject a zero or negative duration the same way in every implementation."""
     if not value > 0:
         raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+
+
+class LocalChannels:
+    """In-process fan-out of live messages: channel name -> one queue per subscriber.
+
+    Both stores use it: the embedded one alone, the Redis one behind its single
+    pub/sub connection. Each subscriber decodes its own copy of the JSON text.
+    """
+
+    def __init__(self) -> None:
+        self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+
+    def add(self, channel: str) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(_QUEUE_SIZE)
+        self._queues.setdefault(channel, set()).add(queue)
+        return queue
+
+    def remove(self, channel: str, queue: asyncio.Queue[dict[str, Any]]) -> bool:
+        """Drop one subscriber; True when the channel has none left."""
+        queues = self._queues.get(channel, set())
+        queues.discard(queue)
+        if queues:
+            return False
+        self._queues.pop(channel, None)
+        return True
+
+    def deliver(self, channel: str, data: str | bytes) -> None:
+        for queue in self._queues.get(channel, ()):
+            try:
+                value = json.loads(data)
+            except ValueError:  # includes invalid UTF-8 from a stray publisher
+                value = None
+            if not isinstance(value, dict):
+                log.warning("ignored a live message that is not a JSON object")
+                return
+            if queue.full():
+                queue.get_nowait()  # a stalled page loses the oldest reply, not the process
+                log.warning("subscriber queue full; dropped the oldest message")
+            queue.put_nowait(value)
+
+
+class QueueIterator:
+    """The async iterator a subscriber reads: the messages of its queue, forever."""
+
+    def __init__(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        self._queue = queue
+
+    def __aiter__(self) -> QueueIterator:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        return await self._queue.get()
 
 
 def open_state_store(redis_url: str | None, embedded_path: Path, prefix: str = DEFAULT_PREFIX) -> StateStore:

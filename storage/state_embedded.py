@@ -9,7 +9,6 @@ Calls are short synchronous SQLite statements on the event loop thread.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import sqlite3
@@ -22,7 +21,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from storage.state import DEFAULT_PREFIX, LockTimeout, check_positive, key_digest
+from storage.state import (
+    DEFAULT_PREFIX,
+    LocalChannels,
+    LockTimeout,
+    QueueIterator,
+    StateUnavailable,
+    check_positive,
+    from_json,
+    key_digest,
+    to_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +44,6 @@ CREATE TABLE IF NOT EXISTS claims (
 ) WITHOUT ROWID;
 """
 _PURGE_EVERY = 1000  # writes between sweeps of expired rows and counters
-_QUEUE_SIZE = 1000  # live messages buffered per subscriber before the oldest is dropped
 
 
 class EmbeddedStateStore:
@@ -48,34 +56,40 @@ class EmbeddedStateStore:
         # WAL + NORMAL: a process crash loses nothing; a power cut may lose the last turn.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA busy_timeout=1000")
         self._db.executescript(_SCHEMA)
         self._closed = False
         self._writes = 0
         self._locks = _LocalLocks()
         self._counters = _Counters()
-        self._hub = _LocalHub()
+        self._hub = LocalChannels()
         self._purge()
 
+    def _execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as exc:  # disk full, file locked by another process, closed
+            raise StateUnavailable(f"SQLite: {exc}") from exc
+
     async def get(self, key: str) -> dict[str, Any] | None:
-        row = self._db.execute(
+        row = self._execute(
             "SELECT value FROM state WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
             (self._prefix + key, time.time()),
         ).fetchone()
-        return None if row is None else _loads(row[0])
+        return None if row is None else from_json(row[0])
 
     async def set(self, key: str, value: dict[str, Any], ttl: float | None = None) -> None:
         if ttl is not None:
             check_positive("ttl", ttl)
         expires_at = None if ttl is None else time.time() + ttl
-        self._db.execute(
+        self._execute(
             "INSERT OR REPLACE INTO state (key, value, expires_at) VALUES (?, ?, ?)",
-            (self._prefix + key, _dumps(value), expires_at),
+            (self._prefix + key, to_json(value), expires_at),
         )
         self._wrote()
 
     async def delete(self, key: str) -> None:
-        self._db.execute("DELETE FROM state WHERE key = ?", (self._prefix + key,))
+        self._execute("DELETE FROM state WHERE key = ?", (self._prefix + key,))
 
     def lock(
         self, key: str, *, expire: float = 30.0, wait: float = 10.0
@@ -87,7 +101,7 @@ class EmbeddedStateStore:
         check_positive("ttl", ttl)
         now = time.time()
         # Insert, or take over a claim that has expired; a live claim is left alone.
-        cursor = self._db.execute(
+        cursor = self._execute(
             "INSERT INTO claims (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
             " SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?",
             (self._prefix + key, now + ttl, now),
@@ -96,14 +110,14 @@ class EmbeddedStateStore:
         return cursor.rowcount == 1
 
     async def release_claim(self, key: str) -> None:
-        self._db.execute("DELETE FROM claims WHERE key = ?", (self._prefix + key,))
+        self._execute("DELETE FROM claims WHERE key = ?", (self._prefix + key,))
 
     async def hit(self, key: str, limit: int, window: float) -> bool:
         check_positive("window", window)
         return self._counters.hit(key, limit, window, time.monotonic())
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        self._hub.publish(channel, _dumps(message))
+        self._hub.deliver(channel, to_json(message))
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
         return _LocalSubscription(self._hub, channel)
@@ -112,8 +126,8 @@ class EmbeddedStateStore:
         if self._closed:
             return False
         try:
-            self._db.execute("SELECT 1").fetchone()
-        except sqlite3.Error:
+            self._execute("SELECT 1").fetchone()
+        except StateUnavailable:
             return False
         return True
 
@@ -129,19 +143,9 @@ class EmbeddedStateStore:
 
     def _purge(self) -> None:
         now = time.time()
-        self._db.execute("DELETE FROM state WHERE expires_at <= ?", (now,))
-        self._db.execute("DELETE FROM claims WHERE expires_at <= ?", (now,))
+        self._execute("DELETE FROM state WHERE expires_at <= ?", (now,))
+        self._execute("DELETE FROM claims WHERE expires_at <= ?", (now,))
         self._counters.sweep(time.monotonic())
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    # Same rules as the Redis store: JSON or TypeError, never a silent repr().
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def _loads(text: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(text)
-    return value
 
 
 @dataclass
@@ -277,50 +281,14 @@ class _Counters:
             del self._windows[key]
 
 
-class _LocalHub:
-    """Channel name -> subscriber queues; each subscriber gets its own decoded copy."""
-
-    def __init__(self) -> None:
-        self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
-
-    def publish(self, channel: str, data: str) -> None:
-        for queue in self._queues.get(channel, ()):
-            if queue.full():
-                queue.get_nowait()  # a stalled page loses the oldest reply, not the process
-                log.warning("subscriber queue full; dropped the oldest message")
-            queue.put_nowait(_loads(data))
-
-    def add(self, channel: str) -> asyncio.Queue[dict[str, Any]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(_QUEUE_SIZE)
-        self._queues.setdefault(channel, set()).add(queue)
-        return queue
-
-    def remove(self, channel: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
-        queues = self._queues.get(channel, set())
-        queues.discard(queue)
-        if not queues:
-            self._queues.pop(channel, None)
-
-
-class _QueueIterator:
-    def __init__(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
-        self._queue = queue
-
-    def __aiter__(self) -> _QueueIterator:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        return await self._queue.get()
-
-
 class _LocalSubscription:
-    def __init__(self, hub: _LocalHub, channel: str) -> None:
+    def __init__(self, hub: LocalChannels, channel: str) -> None:
         self._hub, self._channel = hub, channel
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
 
     async def __aenter__(self) -> AsyncIterator[dict[str, Any]]:
         self._queue = self._hub.add(self._channel)
-        return _QueueIterator(self._queue)
+        return QueueIterator(self._queue)
 
     async def __aexit__(
         self,

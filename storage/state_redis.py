@@ -2,18 +2,18 @@
 
 Keys (all under `prefix`, default "lapor:"): `state:<key>` (JSON, TTL when given),
 `claim:<key>`, `rate:<key>`, `lock:<key>` (always with a TTL), and, only while a lock
-is contended, `lockq:<key>` / `lockw:<key>` (the waiters' queue, short TTL).
+is contended, `lockq:<key>` / `lockw:<key>` (the waiters' queue, short TTL). A release
+wakes the waiters through the pub/sub channel `unlocked:<key>`.
 
 The server must never evict these keys: run it with `maxmemory-policy noeviction` (or a
 `volatile-*` policy, which spares keys without a TTL but may drop locks and claims
-early); `check_eviction_policy()` warns at startup. Live messages use pub/sub: a
-subscriber holds one connection and misses what is published while it reconnects.
+early); `check_eviction_policy()` warns at startup. Live messages use pub/sub over one
+connection per process and are lost while that connection reconnects.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import secrets
@@ -22,16 +22,20 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, context
 from types import TracebackType
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from storage.state import (
     DEFAULT_PREFIX,
+    LocalChannels,
     LockTimeout,
+    QueueIterator,
     StateUnavailable,
     check_positive,
+    from_json,
     key_digest,
+    to_json,
 )
 
 log = logging.getLogger(__name__)
@@ -39,10 +43,12 @@ log = logging.getLogger(__name__)
 # A waiter keeps its place in the queue while it polls at least this often (ms);
 # the place of a waiter whose process died is given up after this long.
 _WAITER_LEASE_MS = 2000
-_POLL_MIN, _POLL_MAX = 0.002, 0.02  # seconds between polls of a contended lock
+# Seconds between fallback polls of a contended lock, for the next in line and the rest.
+_POLL_NEXT, _POLL_BEHIND = 0.05, 0.2
 
 # KEYS: lock, queue (zset token->arrival ms), leases (hash token->deadline ms).
-# ARGV: token, expire ms, waiter lease ms. Returns 1 when the lock was taken.
+# ARGV: token, expire ms, waiter lease ms.
+# Returns 0 when the lock was taken, else the caller's place in line (1 = next).
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -61,31 +67,41 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
       redis.call('ZREM', KEYS[2], ARGV[1])
       redis.call('HDEL', KEYS[3], ARGV[1])
     end
-    return 1
+    return 0
   end
 end
 redis.call('ZADD', KEYS[2], 'NX', now, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-return 0
+return redis.call('ZRANK', KEYS[2], ARGV[1]) + 1
 """
 
-# KEYS: lock. ARGV: token. Compare-and-delete: only the holder releases.
+# KEYS: lock, queue. ARGV: token, wake-up channel. Compare-and-delete: only the
+# holder releases; the next waiter in line (if any) is woken at once, by its token.
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1])
+  local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if head then
+    redis.call('PUBLISH', ARGV[2], '{"next":"' .. head .. '"}')
+  end
+  return 1
 end
 return 0
 """
 
-# KEYS: lock, queue, leases. ARGV: token. A waiter that gives up leaves the queue
-# (and frees the lock if it was taken in the same instant the caller gave up).
+# KEYS: lock, queue, leases. ARGV: token, wake-up channel. A waiter that gives up
+# leaves the queue (and frees the lock if it was taken in the instant it gave up).
 _ABANDON = """
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
+  local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if head then
+    redis.call('PUBLISH', ARGV[2], '{"next":"' .. head .. '"}')
+  end
 end
 return 0
 """
@@ -125,15 +141,6 @@ def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value or "")
 
 
-def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
-def _loads(text: str | bytes) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(text)
-    return value
-
-
 class RedisStateStore:
     """`StateStore` on Redis: JSON values, Lua-scripted fair locks, pub/sub."""
 
@@ -149,16 +156,34 @@ class RedisStateStore:
         self._release = client.register_script(_RELEASE)
         self._abandon = client.register_script(_ABANDON)
         self._hit = client.register_script(_HIT)
+        self._channels = _RedisChannels(client, timeout)
 
     @classmethod
-    def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX, timeout: float = 5.0) -> RedisStateStore:
-        """A store on a new client for `url` (redis:// or rediss://); connects lazily."""
+    def from_url(
+        cls,
+        url: str,
+        prefix: str = DEFAULT_PREFIX,
+        *,
+        timeout: float = 5.0,
+        max_connections: int = 64,
+    ) -> RedisStateStore:
+        """A store on a new client for `url` (redis:// or rediss://); connects lazily.
+
+        At most `max_connections` commands run at once; more wait for a connection
+        (within `timeout`) instead of failing, so a burst of turns queues up.
+        """
         # Raw bytes replies: a stray non-UTF-8 publish must not break a subscriber.
         # No socket_timeout: with one, redis-py wraps every write in asyncio.wait_for,
         # which on Python 3.11 can swallow a task's cancellation (a cancelled lock waiter
         # then kept polling). Calls are bounded by asyncio.timeout in _deadline instead.
-        client = Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=None)
-        return cls(client, prefix, timeout)
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=None,
+            socket_connect_timeout=2.0,
+            socket_timeout=None,
+        )
+        return cls(Redis.from_pool(pool), prefix, timeout)
 
     def _deadline(self) -> AbstractAsyncContextManager[None]:
         return _deadline(self._timeout)
@@ -169,12 +194,12 @@ class RedisStateStore:
     async def get(self, key: str) -> dict[str, Any] | None:
         async with self._deadline():
             raw = await self._redis.get(self._key("state", key))
-        return None if raw is None else _loads(raw)
+        return None if raw is None else from_json(raw)
 
     async def set(self, key: str, value: dict[str, Any], ttl: float | None = None) -> None:
         if ttl is not None:
             check_positive("ttl", ttl)
-        text, px = _dumps(value), None if ttl is None else _ms(ttl)
+        text, px = to_json(value), None if ttl is None else _ms(ttl)
         async with self._deadline():
             await self._redis.set(self._key("state", key), text, px=px)
 
@@ -204,12 +229,12 @@ class RedisStateStore:
         return int(count) <= limit
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        text = _dumps(message)
+        text = to_json(message)
         async with self._deadline():
             await self._redis.publish(self._key("chan", channel), text)
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
-        return _RedisSubscription(self._redis.pubsub(), self._key("chan", channel))
+        return _RedisSubscription(self._channels, self._key("chan", channel))
 
     async def ping(self) -> bool:
         try:
@@ -219,6 +244,7 @@ class RedisStateStore:
             return False
 
     async def aclose(self) -> None:
+        await self._channels.aclose()
         await self._redis.aclose()
 
     async def check_eviction_policy(self) -> bool:
@@ -233,7 +259,7 @@ class RedisStateStore:
         except StateUnavailable:
             log.info("cannot read maxmemory-policy; make sure it is noeviction")
             return True
-        policy = _text(config.get(b"maxmemory-policy") or config.get("maxmemory-policy"))
+        policy = _text(config.get("maxmemory-policy"))
         if policy.startswith("allkeys-"):
             log.warning("Redis maxmemory-policy is %s: conversation state may be evicted", policy)
             return False
@@ -241,7 +267,7 @@ class RedisStateStore:
 
 
 class _RedisLock:
-    """One attempt at one lock: poll the fair-queue script with a short jittered backoff."""
+    """One attempt at one lock: the fair-queue script, woken by the holder's release."""
 
     def __init__(self, store: RedisStateStore, key: str, expire: float, wait: float) -> None:
         self._store = store
@@ -249,10 +275,12 @@ class _RedisLock:
         self._keys = [store._key(kind, key) for kind in ("lock", "lockq", "lockw")]
         self._expire, self._wait = expire, wait
         self._token = secrets.token_hex(16)
+        self._channel = store._key("unlocked", key)  # pub/sub channel, not a key
 
     async def __aenter__(self) -> None:
+        deadline = asyncio.get_running_loop().time() + self._wait
         try:
-            if await self._poll_until_taken():
+            if await self._take_in_turn(deadline):
                 return
         except BaseException:
             await self._give_up()
@@ -260,26 +288,32 @@ class _RedisLock:
         await self._give_up()
         raise LockTimeout(f"lock {key_digest(self._key)} busy after {self._wait}s")
 
-    async def _poll_until_taken(self) -> bool:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._wait
-        delay = _POLL_MIN
+    async def _try(self) -> int:
+        """0 when taken, else our place in line; also renews our place's lease."""
         args: list[str | int] = [self._token, _ms(self._expire), _WAITER_LEASE_MS]
-        while True:
-            async with self._store._deadline():
-                if await self._store._acquire(keys=self._keys, args=args):
-                    return True
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            await asyncio.sleep(min(random.uniform(delay / 2, delay), remaining))
-            delay = min(delay * 1.5, _POLL_MAX)
+        async with self._store._deadline():
+            return int(await self._store._acquire(keys=self._keys, args=args))
+
+    async def _take_in_turn(self, deadline: float) -> bool:
+        if await self._try() == 0:
+            return True  # uncontended: one round trip
+        loop = asyncio.get_running_loop()
+        async with self._store._channels.wakeups(self._channel) as wakeup:
+            while (place := await self._try()) != 0:  # tried again: we may have missed it
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return False
+                # A release wakes us at once; the poll is for holders that died (no
+                # release, the lease runs out) and for wake-ups lost in a reconnect.
+                pause = _POLL_NEXT if place == 1 else _POLL_BEHIND
+                await wakeup.wait(self._token, min(random.uniform(pause / 2, pause), remaining))
+        return True
 
     async def _give_up(self) -> None:
         # Best effort: if this fails, our queue place lapses after _WAITER_LEASE_MS.
         with suppress(StateUnavailable):
             async with self._store._deadline():
-                await self._store._abandon(keys=self._keys, args=[self._token])
+                await self._store._abandon(keys=self._keys, args=[self._token, self._channel])
 
     async def __aexit__(
         self,
@@ -289,7 +323,7 @@ class _RedisLock:
     ) -> None:
         try:
             async with self._store._deadline():
-                released = await self._store._release(keys=self._keys[:1], args=[self._token])
+                released = await self._store._release(keys=self._keys[:2], args=[self._token, self._channel])
         except StateUnavailable:
             # The work inside the lock is done; the lock frees itself after `expire`.
             log.warning("lock %s not released: Redis unavailable", key_digest(self._key))
@@ -302,21 +336,127 @@ class _RedisLock:
             )
 
 
+class _RedisChannels:
+    """All live channels of one process over a single pub/sub connection.
+
+    A reader task fans messages out to in-process queues; SUBSCRIBE is sent for the
+    first local subscriber of a channel and UNSUBSCRIBE after the last one leaves.
+    redis-py resubscribes after a reconnect; messages published meanwhile are lost.
+    """
+
+    def __init__(self, client: Redis, timeout: float) -> None:
+        self._client, self._timeout = client, timeout
+        self._local = LocalChannels()
+        self._pubsub: PubSub | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._control = asyncio.Lock()  # one SUBSCRIBE/UNSUBSCRIBE at a time
+        self._subscribed: set[str] = set()
+        self._pending: dict[str, asyncio.Future[None]] = {}  # awaiting confirmation
+
+    async def join(self, channel: str) -> asyncio.Queue[dict[str, Any]]:
+        queue = self._local.add(channel)
+        try:
+            async with _deadline(self._timeout):
+                async with self._control:
+                    if channel not in self._subscribed:
+                        await self._subscribe(channel)
+                confirmed = self._pending.get(channel)
+                if confirmed is not None:
+                    # From the confirmation on, no publish can be missed.
+                    await asyncio.shield(confirmed)
+        except BaseException:
+            await self.leave(channel, queue)
+            raise
+        return queue
+
+    async def _subscribe(self, channel: str) -> None:
+        if self._pubsub is None:
+            self._pubsub = self._client.pubsub()
+        self._pending[channel] = asyncio.get_running_loop().create_future()
+        await self._pubsub.subscribe(channel)
+        self._subscribed.add(channel)
+        if self._reader is None:
+            self._reader = asyncio.create_task(self._read(self._pubsub))
+
+    async def leave(self, channel: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        async with self._control:
+            if not self._local.remove(channel, queue) or channel not in self._subscribed:
+                return
+            self._subscribed.discard(channel)
+            self._pending.pop(channel, None)
+            if self._pubsub is not None:
+                with suppress(RedisError, OSError):
+                    await self._pubsub.unsubscribe(channel)
+
+    async def _read(self, pubsub: PubSub) -> None:
+        delay = 0.1
+        while True:
+            try:
+                message = await pubsub.get_message(timeout=1.0)
+            except Exception as exc:  # the reader must outlive any one failure
+                log.warning("live channel connection lost (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.1
+            if message is not None:
+                self._dispatch(message)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        channel = _text(message["channel"])
+        if message["type"] == "message":
+            self._local.deliver(channel, message["data"])
+        elif message["type"] == "subscribe":
+            confirmed = self._pending.pop(channel, None)
+            if confirmed is not None and not confirmed.done():
+                confirmed.set_result(None)
+
+    @asynccontextmanager
+    async def wakeups(self, channel: str) -> AsyncIterator[_Wakeup]:
+        """Wake-ups on `channel`; plain polling when pub/sub is unavailable."""
+        try:
+            queue: asyncio.Queue[dict[str, Any]] | None = await self.join(channel)
+        except StateUnavailable:
+            queue = None
+        try:
+            yield _Wakeup(queue)
+        finally:
+            if queue is not None:
+                await self.leave(channel, queue)
+
+    async def aclose(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._reader
+        if self._pubsub is not None:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+class _Wakeup:
+    def __init__(self, queue: asyncio.Queue[dict[str, Any]] | None) -> None:
+        self._queue = queue
+
+    async def wait(self, token: str, at_most: float) -> None:
+        """Return when `token` is called next in line, or after `at_most` s."""
+        if self._queue is None:
+            await asyncio.sleep(at_most)
+            return
+        # Only the named waiter retries: a release costs one round trip, not a herd.
+        with suppress(TimeoutError):
+            async with asyncio.timeout(at_most):
+                while (await self._queue.get()).get("next") != token:
+                    pass
+
+
 class _RedisSubscription:
-    def __init__(self, pubsub: PubSub, channel: str) -> None:
-        self._pubsub, self._channel = pubsub, channel
+    def __init__(self, channels: _RedisChannels, channel: str) -> None:
+        self._channels, self._channel = channels, channel
+        self._queue: asyncio.Queue[dict[str, Any]] | None = None
 
     async def __aenter__(self) -> AsyncIterator[dict[str, Any]]:
-        with _unavailable():
-            await self._pubsub.subscribe(self._channel)
-            # Wait for the server's confirmation: from then on no publish is missed.
-            while True:
-                message = await self._pubsub.get_message(timeout=5.0)
-                if message is None:
-                    raise StateUnavailable("Redis did not confirm the subscription")
-                if message["type"] == "subscribe":
-                    break
-        return _PubSubIterator(self._pubsub)
+        self._queue = await self._channels.join(self._channel)
+        return QueueIterator(self._queue)
 
     async def __aexit__(
         self,
@@ -324,27 +464,5 @@ class _RedisSubscription:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Closing the connection ends the subscription; no UNSUBSCRIBE round trip needed.
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-
-
-class _PubSubIterator:
-    def __init__(self, pubsub: PubSub) -> None:
-        self._pubsub = pubsub
-
-    def __aiter__(self) -> _PubSubIterator:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        while True:
-            with _unavailable():
-                message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
-            if message is None or message["type"] != "message":
-                continue
-            try:
-                value = json.loads(message["data"])
-            except ValueError:  # includes invalid UTF-8
-                value = None
-            if isinstance(value, dict):
-                return value
-            log.warning("ignored a live message that is not a JSON object")
+        if self._queue is not None:
+            await self._channels.leave(self._channel, self._queue)

@@ -67,9 +67,7 @@ async def _admin(url: str, statement: str) -> None:
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """A migrated, empty database: a SQLite file, then PostgreSQL."""
     if request.param == "sqlite":
         path = tmp_path / "lapor.sqlite3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.engine import followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
 from bot.engine.matching import pick, yes_or_no
@@ -166,6 +167,8 @@ class _Step(Questions):
             self.start_flow(None)
         elif command is Command.STATUS or (self.parse.intent == "check_status" and not state.flow):
             self.turn.effects.append(StatusQuery(self.parse.ticket, _raw_ticket(self.message.text)))
+        elif followup.pending(state):
+            followup.answer(self, self.message.text)
         elif state.flow is None:
             self._idle()
         else:
@@ -200,7 +203,10 @@ class _Step(Questions):
         state.started_at = self.now.isoformat()
         if seed is not None:
             description = self.dialogue.slot("description")
-            if _words(seed) >= int(description.params.get("min_words", 1)):
+            # "I want to report a problem" is an intent, not a description: only a
+            # message that names a problem (a category was found) describes one.
+            describes = self.parse.category is not None
+            if describes and _words(seed) >= int(description.params.get("min_words", 1)):
                 state.slots["description"] = seed
                 state.slots["description_raw"] = self.message.original or seed
             prefill(state.slots, state.proposal, self.parse, seed)
@@ -254,7 +260,7 @@ class _Step(Questions):
         shared, text = self.message.location, self.message.text.strip()
         if shared:
             return {"text": shared.address, "lat": shared.latitude, "lon": shared.longitude}
-        found = location_from(self.parse, text)
+        found = location_from(self.parse, text, answer=True)
         if found:
             return found
         prefill({"location": None}, self.state.proposal, self.parse, text)
@@ -286,11 +292,25 @@ class _Step(Questions):
     def _category_confirm(self) -> None:
         proposed = self.state.proposal.pop("category", [])
         answer = pick(self.message.text, self.state.choices)
-        if answer == "yes" or (answer is None and yes_or_no(self.message.text, self.parse)):
+        decision = yes_or_no(self.message.text, self.parse) if answer is None else None
+        if answer == "yes" or decision:
             self.state.slots["category"] = proposed[0]
-        elif answer and answer not in {"other", "yes"}:
+        elif answer and answer != "other":
             self.state.slots["category"] = answer
+        elif answer is None and decision is None:
+            # Not an answer to this question: keep what it says (a place, a
+            # date) and ask again, still offering the proposal.
+            self._take_place_and_date()
+            self.state.proposal["category"] = proposed
+            self.say("retry_choice")
         self.advance()
+
+    def _take_place_and_date(self) -> None:
+        found: dict[str, Any] = {**self.state.slots, "category": None}
+        prefill(found, {}, self.parse, self.message.text)
+        for name in ("location", "incident_date"):
+            if name in found and name not in self.state.slots:
+                self.state.slots[name] = found[name]
 
     def _region(self) -> None:
         regions = self.state.proposal.get("regions", [])
@@ -359,5 +379,6 @@ def _day(day: date, language: str) -> str:
 
 
 def _raw_ticket(text: str) -> str | None:
-    words = text.split()
-    return words[-1][:20] if len(words) >= 2 else None
+    """What looks like a ticket the citizen typed ("status LPR-12AB"), even if invalid."""
+    last = text.split()[-1] if text.split() else ""
+    return last[:20] if len(last) >= 6 and any(ch.isdigit() for ch in last) else None

@@ -25,6 +25,8 @@ YES = frozenset(
         "lanjut",
     }
 )
+# Below this the NLU's affirm/deny is a guess, and a guessed "no" at the summary costs a turn.
+NLU_SURE = 0.85
 NO = frozenset(
     {
         "tidak",
@@ -68,7 +70,7 @@ def yes_or_no(text: str, parse: ParseResult | None) -> bool | None:
         return True
     if word in NO:
         return False
-    if parse is not None and parse.intent_confidence >= 0.6 and len(word.split()) <= 4:
+    if parse is not None and parse.intent_confidence >= NLU_SURE and len(word.split()) <= 4:
         if parse.intent == "affirm":
             return True
         if parse.intent == "deny":

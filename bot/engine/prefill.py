@@ -16,15 +16,26 @@ def region_value(region: Region) -> dict[str, Any]:
     return asdict(region)
 
 
-def location_from(parse: ParseResult, text: str) -> dict[str, Any] | None:
-    """A location slot value when exactly one regency (or finer) is named."""
+def location_from(parse: ParseResult, text: str, *, answer: bool = False) -> dict[str, Any] | None:
+    """A location slot value when exactly one regency (or finer) is named.
+
+    ``answer`` is true when ``text`` answers "where?": then all of it is the place.
+    """
     regions = [r for r in parse.regions if r.level in _REGION_LEVELS]
     regencies = {r.regency_code for r in regions}
     if len(regions) == 0 or len(regencies) != 1:
         return None
     finest = min(regions, key=lambda r: _REGION_LEVELS.index(r.level))
+    return {"text": text if answer else _place_words(parse, text), "region": region_value(finest)}
+
+
+def _place_words(parse: ParseResult, text: str) -> str:
+    """The citizen's own words for the place: the address if given, else the named region."""
     address = parse.entity("address")
-    return {"text": address.text if address else text, "region": region_value(finest)}
+    if address:
+        return address.text
+    named = next((e for e in parse.entities if e.type in _REGION_LEVELS), None)
+    return named.text if named else text
 
 
 def ambiguous_regions(parse: ParseResult) -> list[Region]:
@@ -54,7 +65,7 @@ def _propose_category(slots: dict[str, Any], proposal: dict[str, Any], parse: Pa
     if parse.category_confidence >= CATEGORY_SURE:
         slots["category"] = parse.category
     elif parse.category_confidence >= CATEGORY_UNSURE:
-        ranking = [s.label for s in parse.category_ranking[:2]] or [parse.category]
+        ranking = [s.label for s in parse.category_ranking[:2]] or [str(parse.category)]
         proposal["category"] = ranking
 
 

@@ -81,6 +81,7 @@ class Turn:
     replies: list[Outbound] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     replay: str | None = None
+    previous_conversation_id: str | None = None
 
     @property
     def submitted(self) -> Submit | None:

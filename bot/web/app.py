@@ -10,6 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bot import webchat
+from bot.demo import router as demo
+from bot.demo.seed import ensure_demo_data
+from bot.officers import api as officers_api
+from bot.officers import dashboard
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from bot.web import health, rest, webhooks
@@ -27,6 +32,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.state.runtime = runtime or await build_runtime(config)
         if owned and config.worker_in_process:
             app.state.runtime.start_worker()
+        if app.state.runtime.settings.demo:
+            await ensure_demo_data(app.state.runtime)
         try:
             yield
         finally:
@@ -39,6 +46,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(webhooks.router)
+    app.include_router(officers_api.router)
+    dashboard.install(app)
+    webchat.install(app)
+    demo.install(app, config)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app
 

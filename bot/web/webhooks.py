@@ -7,15 +7,17 @@ that makes it deliver again, and the dedup record makes the retry harmless.
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Protocol, runtime_checkable
 
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.background import BackgroundTask
 
+from bot.receipts import apply_receipt
 from bot.runtime import Runtime
 from bot.web.deps import get_runtime
 from connectors.base import WebhookRejected, WebhookRequest
 from connectors.messages import Inbound, Receipt
-from storage import outbox
 
 log = logging.getLogger("lapor.webhooks")
 router = APIRouter()
@@ -52,18 +54,33 @@ async def provider_webhook(
     for item in items:
         await _store(runtime, item)
     ack = connector.acknowledge(items)
-    return Response(ack.body, status_code=ack.status, media_type=ack.content_type)
+    answers = _answer_callbacks(connector, items)
+    return Response(ack.body, status_code=ack.status, media_type=ack.content_type, background=answers)
+
+
+@runtime_checkable
+class AnswersCallbacks(Protocol):
+    """A connector whose button presses must be answered (Telegram's spinner)."""
+
+    async def answer_callback(self, callback_id: str) -> None: ...
+
+
+def _answer_callbacks(connector: object, items: Sequence[Inbound | Receipt]) -> BackgroundTask | None:
+    """Answer button presses once stored, after the response: the provider waits for neither."""
+    ids = [i.callback_id for i in items if isinstance(i, Inbound) and i.callback_id]
+    if not ids or not isinstance(connector, AnswersCallbacks):
+        return None
+
+    async def answer_all() -> None:
+        for callback_id in ids:
+            await connector.answer_callback(callback_id)
+
+    return BackgroundTask(answer_all)
 
 
 async def _store(runtime: Runtime, item: Inbound | Receipt) -> None:
     if isinstance(item, Receipt):
-        await outbox.apply_receipt(
-            runtime.sessions,
-            item.provider_message_id,
-            item.status.value,
-            error=item.error_code,
-            now=runtime.clock(),
-        )
+        await apply_receipt(runtime.dispatcher, item)
         return
     outcome = await runtime.conversations.handle(item)
     runtime.dispatcher.send_soon(outcome.outbox_ids)

@@ -19,6 +19,7 @@ inject failures, ``expire_callback`` makes a button stale, and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import socket
@@ -79,6 +80,7 @@ class Call:
     params: Json
     at: float  # time.monotonic() on arrival
     status: int
+    result: Any = None  # the "result" answered, when ``status`` is 200
 
     @property
     def chat_id(self) -> int | str | None:
@@ -92,6 +94,7 @@ class _Failure:
     error: ApiError
     chat_id: int | None
     times: int
+    after: int  # matching calls still to let through first
 
 
 @dataclass
@@ -142,9 +145,15 @@ class FakeTelegramApi:
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         config = uvicorn.Config(
-            _app(self), log_level="warning", access_log=False, lifespan="off",
-            ws="none", http="h11", loop="asyncio", timeout_graceful_shutdown=1,
-        )  # fmt: skip
+            _app(self),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ws="none",
+            http="h11",
+            loop="asyncio",
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=asyncio.run, args=(self._serve(sock),), daemon=True)
         self._thread.start()
@@ -167,6 +176,11 @@ class FakeTelegramApi:
         self._wake_pollers()
         self._thread.join(timeout=10)
         self._server = None
+
+    def reset(self) -> None:
+        """Forget calls, failures, updates, files, blocks and the webhook (between tests)."""
+        with self._lock:
+            self._state = _State()
 
     # -- what happened -----------------------------------------------------------
 
@@ -199,9 +213,15 @@ class FakeTelegramApi:
         retry_after: int | None = None,
         chat_id: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (to ``chat_id``) with an error."""
-        failure = _Failure(method.lower(), ApiError(status, description, retry_after), chat_id, times)
+        """Answer ``times`` calls of ``method`` (to ``chat_id``) with an error.
+
+        The first ``after`` matching calls succeed, so that a failure can hit
+        the second part of a split message.
+        """
+        error = ApiError(status, description, retry_after)
+        failure = _Failure(method.lower(), error, chat_id, times, after)
         with self._lock:
             self._state.failures.append(failure)
 
@@ -209,8 +229,10 @@ class FakeTelegramApi:
         description = f"Too Many Requests: retry after {retry_after}"
         self.fail(method, 429, description, retry_after=retry_after, times=times)
 
-    def server_error(self, status: int = 500, method: str = "sendMessage", times: int = 1) -> None:
-        self.fail(method, status, "Internal Server Error", times=times)
+    def server_error(
+        self, status: int = 500, method: str = "sendMessage", times: int = 1, after: int = 0
+    ) -> None:
+        self.fail(method, status, "Internal Server Error", times=times, after=after)
 
     def block(self, chat_id: int) -> None:
         """From now on, ``chat_id`` has blocked the bot."""
@@ -222,9 +244,13 @@ class FakeTelegramApi:
             self._state.stale_callbacks.add(callback_id)
 
     def add_file(
-        self, content: bytes, *, file_id: str | None = None, path: str | None = None,
+        self,
+        content: bytes,
+        *,
+        file_id: str | None = None,
+        path: str | None = None,
         reported_size: int | None = None,
-    ) -> str:  # fmt: skip
+    ) -> str:
         """Serve ``content``; ``reported_size`` lets ``getFile`` claim another size."""
         number = next(self._ids)
         file_id = file_id or f"BQACAgUAAxkBAAI{number}fake"
@@ -241,13 +267,21 @@ class FakeTelegramApi:
         self._wake_pollers()
         return update
 
-    async def deliver_to_webhook(self, update: Json, secret: str | None = None) -> httpx.Response:
-        """POST ``update`` to the registered webhook with its secret, as Telegram does."""
+    async def deliver_to_webhook(
+        self, update: Json, *, client: httpx.AsyncClient | None = None, secret: str | None = None
+    ) -> httpx.Response:
+        """POST ``update`` to the registered webhook with its secret header, as Telegram does.
+
+        Pass ``client`` to reach an app in-process (``httpx.ASGITransport``);
+        ``secret`` overrides the registered one (to test forged deliveries).
+        """
         hook = self.webhook
         token = secret if secret is not None else hook.get("secret_token", "")
         headers = {SECRET_HEADER: token} if token else {}
-        async with httpx.AsyncClient() as client:
+        if client is not None:
             return await client.post(hook["url"], json=update, headers=headers)
+        async with httpx.AsyncClient() as own:
+            return await own.post(hook["url"], json=update, headers=headers)
 
     def _wake_pollers(self) -> None:
         if self._loop is not None and self._new_update is not None:
@@ -264,22 +298,28 @@ class FakeTelegramApi:
             self._injected_failure(method, params)
             if handler is None:
                 raise ApiError(404, "Not Found")
-            status, body = 200, {"ok": True, "result": await handler(self, params)}
+            result = await handler(self, params)
+            status, body = 200, {"ok": True, "result": result}
         except ApiError as exc:
-            status, body = exc.status, exc.body()
+            result, status, body = None, exc.status, exc.body()
         with self._lock:
-            self._state.calls.append(Call(name, params, arrived, status))
+            self._state.calls.append(Call(name, params, arrived, status, result))
         return status, body
 
     def _injected_failure(self, method: str, params: Json) -> None:
         with self._lock:
             for failure in self._state.failures:
                 matches = failure.method == method.lower() and failure.chat_id in (
-                    None, params.get("chat_id"),
-                )  # fmt: skip
-                if matches and failure.times > 0:
-                    failure.times -= 1
-                    raise failure.error
+                    None,
+                    params.get("chat_id"),
+                )
+                if not matches or failure.times <= 0:
+                    continue
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
+                failure.times -= 1
+                raise failure.error
 
     def file(self, path: str) -> bytes | None:
         with self._lock:
@@ -306,8 +346,12 @@ Handler = Callable[[FakeTelegramApi, Json], Coroutine[Any, Any, Any]]
 
 
 async def _getMe(api: FakeTelegramApi, params: Json) -> Json:
-    return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}  # fmt: skip
+    return {
+        **BOT_USER,
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+    }
 
 
 async def _sendMessage(api: FakeTelegramApi, params: Json) -> Json:
@@ -361,14 +405,21 @@ async def _getFile(api: FakeTelegramApi, params: Json) -> Json:
         raise ApiError(400, "Bad Request: invalid file_id")
     if found.size > MAX_DOWNLOAD:
         raise ApiError(400, "Bad Request: file is too big")
-    return {"file_id": file_id, "file_unique_id": f"AgAD{file_id[-8:]}",
-            "file_size": found.size, "file_path": found.path}  # fmt: skip
+    return {
+        "file_id": file_id,
+        "file_unique_id": f"AgAD{file_id[-8:]}",
+        "file_size": found.size,
+        "file_path": found.path,
+    }
 
 
 async def _getUpdates(api: FakeTelegramApi, params: Json) -> list[Json]:
     if api.webhook.get("url"):
-        raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                       "use deleteWebhook to delete the webhook first")  # fmt: skip
+        raise ApiError(
+            409,
+            "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first",
+        )
     deadline = time.monotonic() + float(params.get("timeout", 0))
     while True:
         assert api._new_update is not None
@@ -377,10 +428,8 @@ async def _getUpdates(api: FakeTelegramApi, params: Json) -> list[Json]:
         remaining = deadline - time.monotonic()
         if batch or remaining <= 0 or api._server is None or api._server.should_exit:
             return batch
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(api._new_update.wait(), remaining)
-        except TimeoutError:
-            pass
 
 
 def _pending(api: FakeTelegramApi, offset: int | None, limit: int) -> list[Json]:
@@ -409,8 +458,11 @@ async def _deleteWebhook(api: FakeTelegramApi, params: Json) -> bool:
 async def _getWebhookInfo(api: FakeTelegramApi, params: Json) -> Json:
     with api._lock:
         hook, pending = dict(api._state.webhook), len(api._state.updates)
-    info: Json = {"url": hook.get("url", ""), "has_custom_certificate": False,
-                  "pending_update_count": pending}  # fmt: skip
+    info: Json = {
+        "url": hook.get("url", ""),
+        "has_custom_certificate": False,
+        "pending_update_count": pending,
+    }
     if hook.get("allowed_updates"):
         info["allowed_updates"] = hook["allowed_updates"]
     return info
@@ -419,10 +471,17 @@ async def _getWebhookInfo(api: FakeTelegramApi, params: Json) -> Json:
 _HANDLERS: dict[str, Handler] = {
     handler.__name__.removeprefix("_").lower(): handler
     for handler in (
-        _getMe, _sendMessage, _answerCallbackQuery, _editMessageReplyMarkup, _getFile,
-        _getUpdates, _setWebhook, _deleteWebhook, _getWebhookInfo,
+        _getMe,
+        _sendMessage,
+        _answerCallbackQuery,
+        _editMessageReplyMarkup,
+        _getFile,
+        _getUpdates,
+        _setWebhook,
+        _deleteWebhook,
+        _getWebhookInfo,
     )
-}  # fmt: skip
+}
 
 
 # -- HTTP ------------------------------------------------------------------------
@@ -495,7 +554,7 @@ def text_update(chat_id: int, text: str, *, first_name: str = "Budi") -> Json:
     message |= {"from": user(chat_id, first_name), "chat": private_chat(chat_id, first_name)}
     message["text"] = text
     if text.startswith("/"):
-        command = text.split()[0]
+        command = text.split(maxsplit=1)[0]
         message["entities"] = [{"offset": 0, "length": len(command), "type": "bot_command"}]
     return {"message": message}
 

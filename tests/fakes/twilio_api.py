@@ -27,11 +27,12 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import uvicorn
 from starlette.applications import Starlette
@@ -42,6 +43,7 @@ from twilio.request_validator import RequestValidator
 
 from connectors.base import WebhookRequest
 
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "twilio"
 ACCOUNT_SID = "AC" + "a1" * 16
 AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
 API_VERSION = "2010-04-01"
@@ -53,6 +55,12 @@ _ERROR_MESSAGES = {
     21614: "'To' number is not a valid mobile number",
     63016: "Failed to send freeform message because you are outside the allowed window.",
 }
+
+
+def recorded_form(name: str) -> dict[str, str]:
+    """A recorded webhook body from ``tests/fixtures/twilio/<name>.form``, in order."""
+    body = (FIXTURES / f"{name}.form").read_text().strip()
+    return dict(parse_qsl(body, keep_blank_values=True))
 
 
 def new_sid(prefix: str) -> str:
@@ -99,7 +107,7 @@ class Failure:
 class StoredMedia:
     content: bytes
     content_type: str
-    redirect: bool
+    redirect: bool | str
 
 
 @dataclass
@@ -143,10 +151,12 @@ class FakeTwilioApi:
         with self._lock:
             self._failures_for[to] = Failure(status, code)
 
-    def add_media(
-        self, content: bytes, content_type: str, *, redirect: bool = False
-    ) -> str:
-        """Store media; return its URL (behind Basic auth, like Twilio's)."""
+    def add_media(self, content: bytes, content_type: str, *, redirect: bool | str = False) -> str:
+        """Store media; return its URL (behind Basic auth, like Twilio's).
+
+        ``redirect=True`` answers with a 307 to a short-lived "CDN" URL on this
+        server, as Twilio does; a string redirects there instead.
+        """
         media_sid = new_sid("ME")
         with self._lock:
             self._media[media_sid] = StoredMedia(content, content_type, redirect)
@@ -161,9 +171,7 @@ class FakeTwilioApi:
     def signature(self, url: str, params: Mapping[str, str]) -> str:
         return str(RequestValidator(self.auth_token).compute_signature(url, dict(params)))
 
-    def webhook(
-        self, url: str, params: Mapping[str, str], *, signature: str | None = ""
-    ) -> WebhookRequest:
+    def webhook(self, url: str, params: Mapping[str, str], *, signature: str | None = "") -> WebhookRequest:
         """A ``WebhookRequest`` as Twilio would POST it; ``signature=None`` omits it,
         the default ``""`` computes the right one."""
         headers = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "TwilioProxy/1.1"}
@@ -212,9 +220,7 @@ class FakeTwilioApi:
             self.app(), log_level="warning", lifespan="off", ws="none", http="h11", loop="asyncio"
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -321,6 +327,8 @@ class FakeTwilioApi:
             return Failure(401, 20003).response()
         if stored is None:
             return Failure(404, 20404, "The requested resource was not found").response()
+        if isinstance(stored.redirect, str):
+            return RedirectResponse(stored.redirect, 307)
         if stored.redirect:
             return RedirectResponse(f"/cdn/{media_sid}?Expires=4h&Signature=fake", 307)
         return Response(stored.content, media_type=stored.content_type)

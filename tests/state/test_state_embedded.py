@@ -7,7 +7,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from storage.state import StateStore, open_state_store
+import pytest
+
+from storage.state import StateStore, StateUnavailable, open_state_store
 from storage.state_embedded import EmbeddedStateStore
 from storage.state_redis import RedisStateStore
 
@@ -51,10 +53,14 @@ async def test_prefixes_share_a_file_without_seeing_each_other(tmp_path: Path) -
         await two.aclose()
 
 
-async def test_ping_is_false_once_closed(embedded_opener: EmbeddedOpener) -> None:
+async def test_closed_store_pings_false_and_raises_state_unavailable(
+    embedded_opener: EmbeddedOpener,
+) -> None:
     store = embedded_opener()
     await store.aclose()
     assert not await store.ping()
+    with pytest.raises(StateUnavailable):
+        await store.get("k")
 
 
 async def test_factory_opens_the_embedded_store_without_a_redis_url(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from storage import state_redis
 from storage.state import StateUnavailable
 from storage.state_redis import RedisStateStore
 
@@ -86,7 +87,7 @@ async def test_uncontended_lock_costs_one_round_trip_each_way(
 
     async def counting(*args: Any, **options: Any) -> Any:
         commands.append(str(args[0]))
-        return await execute(*args, **options)
+        return await execute(*args, **options)  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr(store._redis, "execute_command", counting)
     async with store.lock("conv:telegram:5"):
@@ -95,12 +96,36 @@ async def test_uncontended_lock_costs_one_round_trip_each_way(
 
 
 @pytest.mark.redis
+async def test_a_release_wakes_the_next_waiters_without_polling(
+    redis_opener: RedisOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state_redis, "_POLL_NEXT", 10.0)  # polls alone would take seconds
+    monkeypatch.setattr(state_redis, "_POLL_BEHIND", 10.0)
+    store, other_process = redis_opener(), redis_opener()
+    order: list[str] = []
+
+    async def take(name: str, via: RedisStateStore) -> None:
+        async with via.lock("k", wait=5):
+            order.append(name)
+
+    async with store.lock("k"):
+        first = asyncio.create_task(take("first", other_process))
+        await asyncio.sleep(0.1)
+        second = asyncio.create_task(take("second", store))
+        await asyncio.sleep(0.1)
+        released = time.monotonic()
+    await asyncio.gather(first, second)
+    assert order == ["first", "second"]
+    assert time.monotonic() - released < 1.0
+
+
+@pytest.mark.redis
 async def test_a_dead_waiter_loses_its_place(redis_opener: RedisOpener, prefix: str) -> None:
     store = redis_opener()
     async with store.lock("k"):
         # A waiter in another process queues (lease 200 ms), then that process dies.
         keys = [f"{prefix}{kind}:k" for kind in ("lock", "lockq", "lockw")]
-        assert await store._acquire(keys=keys, args=["ghost", 30_000, 200]) == 0
+        assert await store._acquire(keys=keys, args=["ghost", 30_000, 200]) == 1  # in line
     started = time.monotonic()
     async with store.lock("k", wait=3):
         assert time.monotonic() - started < 1.0

@@ -88,13 +88,12 @@ async def test_unique_ticket_and_conversation(
     first = {"ticket": new_ticket(), "conversation_id": "conv-a"}
     second = {"ticket": new_ticket(), "conversation_id": "conv-b", shared: first[shared]}
     async with sessions.begin() as session:
-        reporter = _reporter()
-        session.add(_complaint(reporter, **first))
+        session.add(_complaint(_reporter(), **first))
     with pytest.raises(IntegrityError):
         async with sessions.begin() as session:
-            reporter = await session.scalar(select(Reporter))
-            assert reporter is not None
-            session.add(_complaint(reporter, **second))
+            existing = await session.scalar(select(Reporter))
+            assert existing is not None
+            session.add(_complaint(existing, **second))
 
 
 async def test_unique_reporter_address(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -55,9 +55,7 @@ class TestCycle:
         assert await outbox.pending_for(sessions, "telegram:1") == 1
 
         sent_at = NOW + SECOND
-        assert await outbox.mark_sent(
-            sessions, row_id, worker="w1", provider_message_id="tg-77", now=sent_at
-        )
+        assert await outbox.mark_sent(sessions, row_id, worker="w1", provider_message_id="tg-77", now=sent_at)
         row = await _get(sessions, row_id)
         assert (row.status, row.provider_message_id, row.sent_at) == ("sent", "tg-77", sent_at)
         assert row.claimed_until is None
@@ -96,9 +94,7 @@ class TestRetryAndFailure:
         [row_id] = await _enqueue(sessions, "telegram:1")
         await _claim(sessions)
         delay = timedelta(seconds=20)
-        assert await outbox.mark_retry(
-            sessions, row_id, worker="w1", error="HTTP 502", delay=delay, now=NOW
-        )
+        assert await outbox.mark_retry(sessions, row_id, worker="w1", error="HTTP 502", delay=delay, now=NOW)
         row = await _get(sessions, row_id)
         assert (row.status, row.last_error, row.claimed_by) == ("queued", "HTTP 502", None)
         assert row.next_attempt_at == NOW + delay
@@ -142,14 +138,10 @@ class TestRetryAndFailure:
         ids = await _enqueue(sessions, "telegram:1", "telegram:2", "telegram:3", "telegram:4")
         await _claim(sessions)
         await outbox.mark_failed(sessions, ids[0], worker="w1", error="a", now=NOW + 3 * SECOND)
-        await outbox.mark_failed(
-            sessions, ids[1], worker="w1", error="b", now=NOW + 5 * SECOND, dead=True
-        )
+        await outbox.mark_failed(sessions, ids[1], worker="w1", error="b", now=NOW + 5 * SECOND, dead=True)
         await outbox.mark_sent(sessions, ids[2], worker="w1", provider_message_id="p3", now=NOW)
         await outbox.mark_sent(sessions, ids[3], worker="w1", provider_message_id="p4", now=NOW)
-        assert await outbox.apply_receipt(
-            sessions, "p3", "undelivered", error="30003", now=NOW + 4 * SECOND
-        )
+        assert await outbox.apply_receipt(sessions, "p3", "undelivered", error="30003", now=NOW + 4 * SECOND)
 
         assert [r.id for r in await outbox.failures(sessions)] == [ids[1], ids[2], ids[0]]
         assert [r.id for r in await outbox.failures(sessions, limit=1)] == [ids[1]]
@@ -192,25 +184,17 @@ class TestLeases:
         assert (row.claimed_by, row.attempts) == ("w2", 2)
 
         late = NOW + LEASE + 2 * SECOND
-        assert not await outbox.mark_sent(
-            sessions, row_id, worker="w1", provider_message_id="old", now=late
-        )
-        assert not await outbox.mark_retry(
-            sessions, row_id, worker="w1", error="x", delay=SECOND, now=late
-        )
+        assert not await outbox.mark_sent(sessions, row_id, worker="w1", provider_message_id="old", now=late)
+        assert not await outbox.mark_retry(sessions, row_id, worker="w1", error="x", delay=SECOND, now=late)
         assert not await outbox.mark_failed(sessions, row_id, worker="w1", error="x", now=late)
         row = await _get(sessions, row_id)
         assert (row.status, row.claimed_by, row.provider_message_id) == ("sending", "w2", None)
 
-        assert await outbox.mark_sent(
-            sessions, row_id, worker="w2", provider_message_id="new", now=late
-        )
+        assert await outbox.mark_sent(sessions, row_id, worker="w2", provider_message_id="new", now=late)
         row = await _get(sessions, row_id)
         assert (row.status, row.provider_message_id) == ("sent", "new")
 
-    async def test_expired_but_unclaimed_lease_still_records_the_send(
-        self, sessions: Sessions
-    ) -> None:
+    async def test_expired_but_unclaimed_lease_still_records_the_send(self, sessions: Sessions) -> None:
         [row_id] = await _enqueue(sessions, "telegram:1")
         await _claim(sessions, "w1")
         assert await outbox.mark_sent(
@@ -248,14 +232,11 @@ class TestReceipts:
     async def _sent(self, sessions: Sessions, provider_id: str) -> int:
         [row_id] = await _enqueue(sessions, f"whatsapp:+62{provider_id}")
         await _claim(sessions)
-        await outbox.mark_sent(
-            sessions, row_id, worker="w1", provider_message_id=provider_id, now=NOW
-        )
+        await outbox.mark_sent(sessions, row_id, worker="w1", provider_message_id=provider_id, now=NOW)
         return row_id
 
-    @pytest.mark.parametrize(
-        ("reports", "changed", "final"),
-        [
+    async def test_reports_only_move_forward(self, sessions: Sessions) -> None:
+        cases = [  # reports in arrival order, whether each changed the row, final status
             (["delivered"], [True], "delivered"),
             (["delivered", "sent"], [True, False], "delivered"),
             (["delivered", "undelivered"], [True, False], "delivered"),
@@ -263,23 +244,20 @@ class TestReceipts:
             (["undelivered", "delivered"], [True, False], "undelivered"),
             (["failed", "sent", "undelivered"], [True, False, False], "failed"),
             (["delivered", "delivered"], [True, False], "delivered"),
-        ],
-    )
-    async def test_reports_only_move_forward(
-        self, sessions: Sessions, reports: list[str], changed: list[bool], final: str
-    ) -> None:
-        row_id = await self._sent(sessions, "SM1")
-        results = [
-            await outbox.apply_receipt(sessions, "SM1", report, error=None, now=NOW + SECOND)
-            for report in reports
         ]
-        assert results == changed
-        assert (await _get(sessions, row_id)).status == final
+        for n, (reports, changed, final) in enumerate(cases):
+            row_id = await self._sent(sessions, f"SM{n}")
+            results = [
+                await outbox.apply_receipt(sessions, f"SM{n}", report, error=None, now=NOW)
+                for report in reports
+            ]
+            assert results == changed, reports
+            assert (await _get(sessions, row_id)).status == final, reports
 
     async def test_failure_report_keeps_error_and_send_time(self, sessions: Sessions) -> None:
-        row_id = await self._sent(sessions, "SM2")
+        row_id = await self._sent(sessions, "SM-2")
         assert await outbox.apply_receipt(
-            sessions, "SM2", OutboxStatus.UNDELIVERED, error="30005 unknown handset", now=NOW + SECOND
+            sessions, "SM-2", OutboxStatus.UNDELIVERED, error="30005 unknown handset", now=NOW + SECOND
         )
         row = await _get(sessions, row_id)
         assert (row.last_error, row.sent_at, row.updated_at) == (
@@ -290,10 +268,12 @@ class TestReceipts:
         assert [r.id for r in await outbox.failures(sessions)] == [row_id]
 
     async def test_unknown_provider_id(self, sessions: Sessions) -> None:
-        await self._sent(sessions, "SM3")
+        await self._sent(sessions, "SM-3")
         assert not await outbox.apply_receipt(sessions, "SM404", "delivered", error=None, now=NOW)
 
-    @pytest.mark.parametrize("status", ["read", "dead", ""])
-    async def test_unknown_status_is_refused(self, sessions: Sessions, status: str) -> None:
-        with pytest.raises(ValueError):
-            await outbox.apply_receipt(sessions, "SM1", status, error=None, now=NOW)
+    async def test_unknown_status_is_refused(self, sessions: Sessions) -> None:
+        row_id = await self._sent(sessions, "SM1")
+        for status in ["read", "dead", ""]:
+            with pytest.raises(ValueError):
+                await outbox.apply_receipt(sessions, "SM1", status, error=None, now=NOW)
+        assert (await _get(sessions, row_id)).status == "sent"

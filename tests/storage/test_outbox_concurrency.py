@@ -20,9 +20,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture(params=["one engine", "an engine each"])
-async def worker_sessions(
-    request: pytest.FixtureRequest, database_url: str
-) -> AsyncIterator[list[Sessions]]:
+async def worker_sessions(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[list[Sessions]]:
     """One session factory per worker: sharing one engine's pool, or one engine each."""
     count = 1 if request.param == "one engine" else WORKERS
     engines = [create_engine(database_url) for _ in range(count)]
@@ -57,7 +55,7 @@ async def test_one_round_claims_each_row_once(worker_sessions: list[Sessions]) -
 async def test_senders_drain_the_outbox_once_and_in_order(
     worker_sessions: list[Sessions],
 ) -> None:
-    addresses = [f"telegram:{n % 6}" for n in range(36)]
+    addresses = [f"telegram:{n % 6}" for n in range(24)]
     ids = await _enqueue(worker_sessions[0], addresses)
     sent: list[tuple[str, int]] = []
     in_flight: set[str] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,11 +24,25 @@ def load_fixture(name: str) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def telegram_api() -> Iterator[FakeTelegramApi]:
-    """A fresh fake Bot API for each test (starting one takes a few milliseconds)."""
+@pytest.fixture(scope="session")
+def telegram_api_server() -> Iterator[FakeTelegramApi]:
     with FakeTelegramApi() as api:
         yield api
+
+
+@pytest.fixture
+def telegram_api(telegram_api_server: FakeTelegramApi) -> FakeTelegramApi:
+    """The fake Bot API, emptied for each test."""
+    telegram_api_server.reset()
+    return telegram_api_server
+
+
+@pytest.fixture(scope="session")
+def webhook_connector() -> Iterator[TelegramConnector]:
+    """A connector for parsing only: it never calls the Bot API."""
+    telegram = TelegramConnector("123:abc", SECRET, "http://127.0.0.1:9", limits=FAST)
+    yield telegram
+    asyncio.run(telegram.aclose())
 
 
 @pytest.fixture

@@ -92,9 +92,9 @@ def test_fixture_maps_to_inbound(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_webhook_and_polling_map_alike(name: str, connector: TelegramConnector) -> None:
+def test_webhook_and_polling_map_alike(name: str, webhook_connector: TelegramConnector) -> None:
     data = load_fixture(name)
-    items = connector.parse(_request(json.dumps(data).encode(), SECRET))
+    items = webhook_connector.parse(_request(json.dumps(data).encode(), SECRET))
     assert [_without_time(i) for i in items] == [_without_time(i) for i in parse_update(data)]
 
 
@@ -111,10 +111,24 @@ def test_an_unsupported_message_keeps_no_caption() -> None:
     assert parse_update(data)[0].text == ""
 
 
-def test_connector_satisfies_the_protocol(connector: TelegramConnector) -> None:
-    assert isinstance(connector, Connector)
-    assert connector.name == "telegram"
-    assert connector.schemes == ("telegram",)
+def test_an_animation_is_unsupported_though_it_carries_a_document() -> None:
+    data = load_fixture("document")
+    data["message"]["animation"] = {**data["message"]["document"], "duration": 3}
+    data["message"]["animation"].update(width=320, height=240)
+    (inbound,) = parse_update(data)
+    assert (inbound.unsupported, inbound.media) == ("animation", ())
+
+
+def test_a_channel_post_yields_nothing() -> None:
+    post = load_fixture("group_message")["message"]
+    post["chat"] = {"id": -1001122334455, "title": "Info Pemkot", "type": "channel"}
+    assert parse_update({"update_id": 9, "channel_post": post}) == []
+
+
+def test_connector_satisfies_the_protocol(webhook_connector: TelegramConnector) -> None:
+    assert isinstance(webhook_connector, Connector)
+    assert webhook_connector.name == "telegram"
+    assert webhook_connector.schemes == ("telegram",)
 
 
 @pytest.mark.parametrize(
@@ -130,18 +144,18 @@ def test_connector_satisfies_the_protocol(connector: TelegramConnector) -> None:
     ids=["missing", "empty", "forged", "longer", "non-ascii", "other-header"],
 )
 def test_wrong_or_missing_secret_is_403(
-    headers: dict[str, str], connector: TelegramConnector
+    headers: dict[str, str], webhook_connector: TelegramConnector
 ) -> None:
     request = WebhookRequest("POST", "https://lapor.example/webhooks/telegram", headers, _body())
     with pytest.raises(WebhookRejected) as rejected:
-        connector.parse(request)
+        webhook_connector.parse(request)
     assert rejected.value.status == 403
 
 
-def test_the_secret_header_name_is_case_insensitive(connector: TelegramConnector) -> None:
+def test_the_secret_header_name_is_case_insensitive(webhook_connector: TelegramConnector) -> None:
     headers = {SECRET_HEADER.lower(): SECRET}
     request = WebhookRequest("POST", "https://lapor.example/webhooks/telegram", headers, _body())
-    assert [i.text for i in connector.parse(request)] == ["/start"]  # type: ignore[union-attr]
+    assert [i.text for i in webhook_connector.parse(request)] == ["/start"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -161,9 +175,9 @@ def test_the_secret_header_name_is_case_insensitive(connector: TelegramConnector
         b"[" * 100_000,
     ],
 )
-def test_malformed_body_is_400(body: bytes, connector: TelegramConnector) -> None:
+def test_malformed_body_is_400(body: bytes, webhook_connector: TelegramConnector) -> None:
     with pytest.raises(WebhookRejected) as rejected:
-        connector.parse(_request(body, SECRET))
+        webhook_connector.parse(_request(body, SECRET))
     assert rejected.value.status == 400
 
 
@@ -172,15 +186,15 @@ def test_not_an_update_is_a_value_error() -> None:
         parse_update({"update_id": True})
 
 
-def test_the_secret_is_checked_before_the_body(connector: TelegramConnector) -> None:
+def test_the_secret_is_checked_before_the_body(webhook_connector: TelegramConnector) -> None:
     with pytest.raises(WebhookRejected) as rejected:
-        connector.parse(_request(b"not json", "wrong"))
+        webhook_connector.parse(_request(b"not json", "wrong"))
     assert rejected.value.status == 403
 
 
-def test_acknowledge_is_an_empty_200(connector: TelegramConnector) -> None:
-    items = connector.parse(_request(_body(), SECRET))
-    response = connector.acknowledge(items)
+def test_acknowledge_is_an_empty_200(webhook_connector: TelegramConnector) -> None:
+    items = webhook_connector.parse(_request(_body(), SECRET))
+    response = webhook_connector.acknowledge(items)
     assert (response.status, response.body) == (200, b"")
 
 

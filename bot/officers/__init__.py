@@ -1,0 +1,1 @@
+"""The officer side: agencies and routing, accounts, the API, the dashboard, pushes."""

@@ -1,0 +1,1 @@
+"""Seed data shipped with lapor-chat (agencies and routing rules)."""

@@ -1,0 +1,84 @@
+"""The built-in parser: our classifiers plus our extractors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from nlu.extract import extract
+from nlu.kind import detect_kind
+from nlu.language import detect_language
+from nlu.model import NONE, Model
+from nlu.normalize import normalize_folded
+from nlu.regions import RegionIndex
+from nlu.text import fold
+from nlu.types import ParseResult, ScoredLabel
+
+# Below this the intent is a guess: answer as out of scope (the dialogue re-asks).
+# Chosen by 5-fold cross-validation on the training data (never on the held-out set).
+INTENT_FALLBACK = 0.4
+# Below this the dialogue should offer ``category_ranking`` as a choice.
+CATEGORY_CHOICE = 0.5
+# A problem this clearly described is a report even if the intent model hesitates.
+_CLEAR_PROBLEM = 0.6
+_OVERRIDABLE = frozenset({"out_of_scope", "greet", "help"})
+
+
+class BuiltinParser:
+    """Reads a message with the trained model and the region index (thread-safe)."""
+
+    def __init__(self, model: Model, index: RegionIndex) -> None:
+        self.model = model
+        self.index = index
+
+    def parse(self, text: str, now: datetime) -> ParseResult:
+        """See ``nlu.types.Parser``."""
+        folded = fold(text)
+        normalized = normalize_folded(folded.text)
+        intent, intent_confidence, ranking = self.classify(normalized)
+        extraction = extract(text, now, self.index, self.model.known_words, folded)
+        category = ranking[0].label if ranking and intent == "report" else None
+        return ParseResult(
+            text=text,
+            intent=intent,
+            intent_confidence=intent_confidence,
+            category=category,
+            category_confidence=ranking[0].confidence if category else 0.0,
+            category_ranking=ranking if category else (),
+            kind=detect_kind(normalized, intent, category),
+            regions=extraction.regions,
+            regency=extraction.regency,
+            incident_date=extraction.incident_date,
+            ticket=extraction.ticket,
+            language=detect_language(normalized.split()),
+            entities=extraction.entities,
+        )
+
+    def classify(self, normalized: str) -> tuple[str, float, tuple[ScoredLabel, ...]]:
+        """Intent, its confidence, and the top two categories (empty: no problem told)."""
+        columns, values = self.model.featurizer.transform(normalized)
+        intents = self.model.intent.proba(columns, values)
+        best = int(intents.argmax())
+        intent, confidence = self.model.intent.labels[best], float(intents[best])
+        ranking = self.categories(self.model.category.proba(columns, values))
+        words = normalized.split()
+        if len(words) >= 2 and not any(w in self.model.known_words for w in words):
+            return "out_of_scope", confidence, ()  # not one word we know: not ours to guess
+        problem = ranking[0].confidence if ranking else 0.0
+        if intent in _OVERRIDABLE and confidence < _CLEAR_PROBLEM <= problem:
+            intent, confidence = "report", problem
+        if confidence < INTENT_FALLBACK:
+            intent = "out_of_scope"
+        return intent, confidence, ranking
+
+    def categories(self, proba: npt.NDArray[np.float64]) -> tuple[ScoredLabel, ...]:
+        """Top two categories, conditional on the text telling a problem."""
+        labels = self.model.category.labels
+        none = labels.index(NONE)
+        if int(proba.argmax()) == none:
+            return ()
+        mass = 1.0 - float(proba[none])
+        order = [i for i in np.argsort(-proba) if i != none][:2]
+        return tuple(ScoredLabel(labels[i], float(proba[i]) / mass) for i in order)

@@ -1,0 +1,96 @@
+"""A whole bot on a real database and state store, with a clock the test moves."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import load_settings
+from connectors.messages import Inbound, Outbound
+
+START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta
+STATE_KINDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Citizen:
+    """One person chatting on one address; returns the reply keys."""
+
+    runtime: Runtime
+    address: str
+    sent: int = 0
+    replies: list[Outbound] = field(default_factory=list)
+
+    async def says(self, text: str, **extra: Any) -> list[Outbound]:
+        self.sent += 1
+        inbound = Inbound(address=self.address, text=text, received_at=self.runtime.clock(), **extra)
+        outcome = await self.runtime.conversations.handle(inbound)
+        self.replies = outcome.replies
+        return outcome.replies
+
+    async def keys(self, text: str, **extra: Any) -> list[str]:
+        return [r.key for r in await self.says(text, **extra)]
+
+
+RuntimeFactory = Callable[..., Coroutine[Any, Any, Runtime]]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=STATE_KINDS)
+def state_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Settings for the embedded store, then for Redis (own key prefix DB 15)."""
+    if request.param == "embedded":
+        return {"state_path": tmp_path / "state.sqlite3"}
+    url: str = request.getfixturevalue("redis_url")
+    return {"redis_url": url, "state_prefix": f"lapor-test:{uuid.uuid4().hex}:"}
+
+
+@pytest.fixture
+async def make_runtime(
+    database_url: str, tmp_path: Path, clock: Clock, state_settings: dict[str, Any]
+) -> AsyncIterator[RuntimeFactory]:
+    """Build runtimes on the test database; closes them all at the end."""
+    made: list[Runtime] = []
+
+    async def make(**overrides: Any) -> Runtime:
+        options = {"state_path": tmp_path / "state.sqlite3", **state_settings, **overrides}
+        settings = load_settings(database_url=database_url, **options)
+        runtime = await build_runtime(settings, clock=clock, migrate=False)
+        made.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in made:
+        await runtime.close()
+
+
+@pytest.fixture
+async def runtime(make_runtime: RuntimeFactory) -> Runtime:
+    return await make_runtime()
+
+
+@pytest.fixture
+def citizen(runtime: Runtime) -> Callable[[str], Citizen]:
+    return lambda address: Citizen(runtime, address)

@@ -1,0 +1,47 @@
+"""Settings come from LAPOR_* variables and fail fast with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.provider_channels import ChannelConfigError, build
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_are_embedded() -> None:
+    settings = load_settings()
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.redis_url is None
+    assert settings.port == 8000
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAPOR_PORT", "9001")
+    monkeypatch.setenv("LAPOR_DATABASE_URL", "postgres://u@db/lapor")
+    settings = load_settings()
+    assert settings.port == 9001
+    assert settings.database_url == "postgresql://u@db/lapor"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LAPOR_PORT", "eighty", "LAPOR_PORT"),
+        ("LAPOR_PORT", "70000", "LAPOR_PORT"),
+        ("LAPOR_DATABASE_URL", "mysql://x", "LAPOR_DATABASE_URL"),
+        ("LAPOR_REDIS_URL", "localhost:6379", "LAPOR_REDIS_URL"),
+        ("LAPOR_PUBLIC_URL", "example.org", "LAPOR_PUBLIC_URL"),
+    ],
+)
+def test_bad_values_fail_fast_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_telegram_token_without_secret_refuses_to_start() -> None:
+    settings = load_settings(telegram_token="123:abc")
+    with pytest.raises(ChannelConfigError, match="LAPOR_TELEGRAM_SECRET"):
+        list(build(settings))

@@ -1,0 +1,1 @@
+from tests.webchat.support import make_runtime  # noqa: F401

@@ -1,0 +1,105 @@
+"""Live delivery: pushes published for an address reach its event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.local_channel import LocalConnector, push_channel
+from bot.runtime import Runtime
+from bot.webchat.router import COOKIE
+from bot.webchat.stream import events
+from connectors.messages import Choice, Outbound
+from tests.webchat.live import live_server
+from tests.webchat.support import RuntimeFactory
+
+ADDRESS = "web:AAAAAAAAAAAAAAAAAAAAAA"
+
+
+async def _echo(channel: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"channel": channel, "text": payload["text"]}
+
+
+def _data(chunk: str) -> dict[str, Any]:
+    line = next(line for line in chunk.splitlines() if line.startswith("data: "))
+    parsed: dict[str, Any] = json.loads(line.removeprefix("data: "))
+    return parsed
+
+
+async def test_a_push_sent_through_the_local_channel_reaches_the_stream(make_runtime: RuntimeFactory) -> None:
+    runtime = await make_runtime()
+    stream = events(runtime.state, [push_channel(ADDRESS), push_channel("web:other")], _echo)
+    ready = await anext(stream)
+    assert "event: ready" in ready and "retry: " in ready
+    await LocalConnector(runtime.state).send(Outbound(ADDRESS, "Laporan Anda terverifikasi."))
+    pushed = await asyncio.wait_for(anext(stream), 5)
+    assert "event: message" in pushed
+    assert _data(pushed) == {"channel": f"push:{ADDRESS}", "text": "Laporan Anda terverifikasi."}
+    await stream.aclose()
+
+
+async def test_an_idle_stream_sends_keep_alives_and_ends_after_its_lifetime(
+    make_runtime: RuntimeFactory,
+) -> None:
+    runtime = await make_runtime()
+    stream = events(runtime.state, [push_channel(ADDRESS)], _echo, heartbeat=0.05, lifetime=0.3)
+    chunks = [chunk async for chunk in stream]
+    assert "event: ready" in chunks[0]
+    assert chunks[1:] and all(chunk == ": keep-alive\n\n" for chunk in chunks[1:])
+
+
+async def test_a_render_that_returns_none_skips_the_message(make_runtime: RuntimeFactory) -> None:
+    runtime = await make_runtime()
+
+    async def only_second(channel: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        return None if payload["n"] == 1 else payload
+
+    stream = events(runtime.state, ["push:x"], only_second)
+    await anext(stream)
+    await runtime.state.publish("push:x", {"n": 1})
+    await runtime.state.publish("push:x", {"n": 2})
+    assert _data(await asyncio.wait_for(anext(stream), 5)) == {"n": 2}
+    await stream.aclose()
+
+
+def _read_events(response: httpx.Response, until: str) -> list[str]:
+    seen, buffer = [], ""
+    for text in response.iter_text():
+        buffer += text
+        while "\n\n" in buffer:
+            event, buffer = buffer.split("\n\n", 1)
+            seen.append(event)
+            if until in event:
+                return seen
+    raise AssertionError(f"the stream ended before {until!r}: {seen}")
+
+
+def test_the_chat_stream_delivers_a_push_over_http(
+    tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
+) -> None:
+    with live_server(tmp_path, sqlite_template, demo=False) as server, httpx.Client(base_url=server.url) as http:
+        http.get("/chat")
+        address = f"web:{http.cookies[COOKIE]}"
+        push = Outbound(address, "Kabar laporan LPR-TEST: selesai.", choices=(Choice("Ya", "yes"),))
+
+        async def send(runtime: Runtime) -> None:
+            await LocalConnector(runtime.state).send(push)
+
+        with http.stream("GET", "/chat/stream", timeout=10) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            assert response.headers["cache-control"] == "no-store"
+            _read_events(response, "event: ready")
+            server.call(send)
+            message = _read_events(response, "event: message")[-1]
+    assert _data(message) == {
+        "text": "Kabar laporan LPR-TEST: selesai.",
+        "choices": [{"title": "Ya", "payload": "yes"}],
+        "ask": "",
+        "key": "",
+        "push": True,
+    }
