@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 import nlu
-from nlu.data import load_jsonl
+from nlu.data import DATA_DIR, load_jsonl
 from nlu.evaluate import evaluate as run_evaluation
 from nlu.evaluate import format_report
 from nlu.serialize import result_to_dict
@@ -34,11 +34,14 @@ TokenOption = Annotated[
 @app.command()
 def train(
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the model.")] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder of Rasa NLU files (default: nlu/data).")
+    ] = None,
 ) -> None:
     """Train the intent and category classifiers on nlu/data/*.yml."""
     started = time.perf_counter()
     target = out or nlu.DEFAULT_MODEL_PATH
-    nlu.train_model(target)
+    nlu.train_model(target, data or DATA_DIR)
     typer.echo(f"model written to {target} in {time.perf_counter() - started:.1f} s")
 
 

@@ -22,7 +22,8 @@ async def run_console(settings: Settings, sender: str) -> None:
     try:
         while True:
             try:
-                line = await asyncio.to_thread(input, "\nanda> ")
+                print("\nanda> ", end="", flush=True)
+                line = await asyncio.to_thread(input)
             except EOFError:
                 break
             inbound = Inbound(address=f"console:{sender}", text=line, received_at=runtime.clock())

@@ -49,10 +49,19 @@ def keyword(text: str, *, twilio: bool) -> Keyword | None:
     found = sms_keyword(text)
     if found or not twilio:
         return found
-    word = unicodedata.normalize("NFKC", text).strip().rstrip(".!").strip().casefold()
+    word = _word(text)
     if word in TWILIO_STOP_WORDS:
         return "stop"
     return "start" if word in TWILIO_START_WORDS else None
+
+
+def twilio_answers(text: str) -> bool:
+    """Whether Twilio replies to ``text`` itself (one of its standard keywords)."""
+    return _word(text) in TWILIO_STOP_WORDS | TWILIO_START_WORDS
+
+
+def _word(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().rstrip(".!").strip().casefold()
 
 
 def twilio_sms_addresses(channels: Channels) -> Callable[[str], bool]:
@@ -100,9 +109,10 @@ class OptOutDesk:
         word = keyword(inbound.text, twilio=twilio)
         if word is None:
             return None
+        confirmed = twilio and twilio_answers(inbound.text)
         async with self.sessions() as session:
             try:
-                return await self._apply(session, inbound, language, word, twilio)
+                return await self._apply(session, inbound, language, word, confirmed)
             except IntegrityError:  # the provider's retry of a message already processed
                 await session.rollback()
                 if not await self._seen(inbound):
@@ -110,8 +120,9 @@ class OptOutDesk:
                 return Handled(duplicate=True)
 
     async def _apply(
-        self, session: AsyncSession, inbound: Inbound, language: str, word: Keyword, twilio: bool
+        self, session: AsyncSession, inbound: Inbound, language: str, word: Keyword, confirmed: bool
     ) -> Handled | None:
+        """``confirmed``: the provider has already answered the citizen."""
         reporter = await session.scalar(select(Reporter).where(Reporter.address == inbound.address))
         was_out = reporter is not None and reporter.opted_out
         if word == "start" and not was_out:
@@ -123,7 +134,7 @@ class OptOutDesk:
         reporter.opted_out = word == "stop"
         reporter.last_inbound_at = inbound.received_at
         # Answer once: a second STOP changes nothing, and Twilio answers its own words.
-        answer = not twilio and not (word == "stop" and was_out)
+        answer = not confirmed and not (word == "stop" and was_out)
         replies = [self._confirmation(inbound.address, reporter.language, word)] if answer else []
         rows = [self._enqueue(session, reply, word) for reply in replies]
         await session.flush()

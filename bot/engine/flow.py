@@ -62,7 +62,9 @@ class _Step(Questions):
         self.turn = Turn(state=state)
         self.ticket = ""
         self.new_conversation_id = ""
-        self.command = detect(message.text, parse)
+        # A numbered or titled pick of an offered choice counts as its payload,
+        # so "1" for "Lewati" skips, and a menu choice "/status" is a command.
+        self.command = detect(pick(message.text, state.choices) or message.text, parse)
 
     def say(self, key: str, params: dict[str, Any] | None = None, options: tuple[Option, ...] = ()) -> None:
         self.turn.replies.append(self.renderer.reply(key, params, options))

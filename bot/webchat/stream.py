@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -55,7 +55,7 @@ async def events(
     *,
     heartbeat: float = HEARTBEAT,
     lifetime: float = LIFETIME,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """The event stream for ``channels``; ends after ``lifetime`` seconds."""
     async with AsyncExitStack() as stack:
         merged: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()

@@ -191,6 +191,7 @@
     document.getElementById("large").setAttribute("aria-pressed", String(on));
     try { window.localStorage.setItem("lapor.demo.large", on ? "1" : "0"); } catch (e) { /* ignore */ }
     zoomDashboard();
+    Object.keys(phones).forEach(function (name) { scrollDown(phones[name]); });
   }
 
   function reset() {
