@@ -22,6 +22,7 @@ for _module, _name in (
     ("bot.cli_nlu", "nlu"),
     ("bot.cli_telegram", "telegram"),
     ("bot.cli_officers", "officers"),
+    ("bot.cli_agencies", "agencies"),
 ):
     # A sub-command whose module is not there yet is simply absent.
     with contextlib.suppress(ModuleNotFoundError):

@@ -7,6 +7,7 @@ sends scheduled after commit.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -69,6 +70,7 @@ class Conversations:
         rate_limit_per_minute: int = 30,
         status_checks_per_hour: int = 20,
         opt_out: OptOutDesk | None = None,
+        parser_blocks: bool = False,
     ) -> None:
         self.sessions = sessions
         self.state = state
@@ -80,6 +82,7 @@ class Conversations:
         self.clock = clock
         self.rate_limit_per_minute = rate_limit_per_minute
         self.status_checks_per_hour = status_checks_per_hour
+        self.parser_blocks = parser_blocks
         self.opt_out = opt_out
 
     async def handle(self, inbound: Inbound) -> Outcome:
@@ -117,7 +120,7 @@ class Conversations:
         if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
             return Outcome(replies=[renderer.reply("rate_limited")])
         intake = await self.media.take(inbound)
-        turn = self._run(state, inbound, intake.accepted_count, intake.rejected)
+        turn = await self._run(state, inbound, intake.accepted_count, intake.rejected)
         async with self.sessions() as session:
             try:
                 outcome = await self._record(session, inbound, turn, intake)
@@ -129,32 +132,36 @@ class Conversations:
         await self.state.set(key, turn.state.to_dict(), ttl=STATE_TTL)
         return outcome
 
-    def _run(self, state: ConversationState, inbound: Inbound, photos: int, rejected: bool) -> Turn:
+    async def _run(self, state: ConversationState, inbound: Inbound, photos: int, rejected: bool) -> Turn:
         text = clean(inbound.text)
         message = UserMessage(
             text=text,
             original=evidence(inbound.text),
             location=inbound.location,
+            contact=inbound.contact,
             photos=photos,
             photo_rejected=rejected,
             unsupported=inbound.unsupported,
         )
         before = state.conversation_id
-        turn = self._step(state, message)
+        turn = await self._step(state, message)
         turn.previous_conversation_id = before
         if turn.replay:
             replay = UserMessage(text=turn.replay, original=turn.replay)
-            follow = self._step(turn.state, replay)
+            follow = await self._step(turn.state, replay)
             follow.replies[:0], follow.effects[:0] = turn.replies, turn.effects
             follow.previous_conversation_id = before
             turn = follow
         return turn
 
-    def _step(self, state: ConversationState, message: UserMessage) -> Turn:
+    async def _step(self, state: ConversationState, message: UserMessage) -> Turn:
         now = self.clock()
         # Too long to be a chat message: the engine says so without reading it.
         readable = message.text if len(message.text) <= MAX_TEXT else ""
-        parse = self.parser.parse(readable, now)
+        if self.parser_blocks:  # a remote NLU (Rasa) must not stall the event loop
+            parse = await asyncio.to_thread(self.parser.parse, readable, now)
+        else:
+            parse = self.parser.parse(readable, now)
         ids = (new_ticket(), secrets.token_hex(16))
         return step(self.dialogue, self.texts, state, message, parse, now, new_ids=ids)
 

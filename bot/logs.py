@@ -10,6 +10,7 @@ from typing import Any
 from bot.privacy import mask_text
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+QUIET_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg", "httpx", "httpcore", "telegram", "twilio", "urllib3")
 
 
 class MaskingFilter(logging.Filter):
@@ -46,3 +47,7 @@ def configure(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Drivers and HTTP clients log statement parameters, message texts and URLs
+    # with tokens at DEBUG: never let them follow the root level down.
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

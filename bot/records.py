@@ -40,12 +40,10 @@ async def reporter_for(
     session: AsyncSession, inbound: Inbound, language: str, consented_at: datetime | None
 ) -> ReporterRef:
     """Create or refresh the reporter at ``inbound.address`` in one statement."""
-    phone = inbound.contact.phone[:32] if inbound.contact and inbound.contact.is_own else None
     statement = _upsert(session, Reporter).values(
         address=inbound.address,
         channel=inbound.channel,
         display_name=_name(inbound.display_name),
-        phone=phone,
         language=language,
         consented_at=consented_at,
         last_inbound_at=inbound.received_at,
@@ -60,7 +58,6 @@ async def reporter_for(
             "language": excluded.language,
             "last_inbound_at": excluded.last_inbound_at,
             "display_name": func.coalesce(Reporter.display_name, excluded.display_name),
-            "phone": func.coalesce(excluded.phone, Reporter.phone),
             "consented_at": func.coalesce(Reporter.consented_at, excluded.consented_at),
             # A citizen who writes again can be reached again.
             "unreachable": False,
@@ -148,6 +145,10 @@ async def file_complaint(
     agency = await route(session, complaint.category, complaint.regency_code)
     complaint.agency_id = agency.id if agency else None
     session.add(complaint)
+    if slots.get("phone"):  # given in the dialogue, so after consent
+        await session.execute(
+            update(Reporter).where(Reporter.id == reporter.id).values(phone=str(slots["phone"])[:32])
+        )
     await session.flush()
     session.add(StatusEvent(complaint_id=complaint.id, at=now, actor="reporter", to_status="received"))
     await session.execute(

@@ -47,8 +47,8 @@ class PollingOptions:
     An update whose turn fails ``max_update_attempts`` times in a row is
     skipped (logged with its id), as Telegram itself gives up on a webhook
     that keeps failing: one broken message must not stop every citizen's.
-    With the defaults that takes about five minutes of failures, long enough
-    to ride out a database or Redis restart.
+    With the defaults that takes a few minutes of failures (backoff doubling
+    up to a minute), long enough to ride out a database or Redis restart.
     """
 
     poll_seconds: int = 30
@@ -109,6 +109,9 @@ class Poller:
                 raise PollingStopped(f"Telegram refused getUpdates: {exc.reason}") from exc
             log.warning("getUpdates failed: %s", exc.reason)
             return self._backoff(exc.retry_after)
+        except Exception:  # whatever else went wrong, the loop must go on
+            log.exception("getUpdates failed")
+            return self._backoff(None)
         for update in updates or ():
             if self.stopping:
                 break

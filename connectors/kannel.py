@@ -172,7 +172,9 @@ class KannelConnector:
         to = tel_number(outbound.address)
         if to is None:
             return SendResult(SendOutcome.UNREACHABLE, error="not a tel: address")
-        text = render_sms(outbound, language=self._language, max_segments=self._max_segments)
+        text = render_sms(
+            outbound, language=outbound.language or self._language, max_segments=self._max_segments
+        )
         message_id = uuid.uuid4().hex
         try:
             response = await self._http.post(

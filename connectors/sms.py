@@ -121,6 +121,8 @@ def render_choices(choices: Sequence[Choice], language: str = "id") -> str:
     """Numbered choices and a reply hint: ``1. Ya`` / ``2. Tidak`` / ``Balas 1 atau 2.``"""
     if not choices:
         return ""
+    if all(choice.title == str(i) for i, choice in enumerate(choices, start=1)):
+        return _reply_hint(len(choices), language)  # "1. 1", "2. 2" says nothing: the hint does
     lines = [f"{i}. {to_gsm7(choice.title)}" for i, choice in enumerate(choices, start=1)]
     return "\n".join([*lines, _reply_hint(len(choices), language)])
 

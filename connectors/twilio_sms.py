@@ -77,7 +77,9 @@ class TwilioSmsConnector:
         to = tel_number(outbound.address)
         if to is None:
             return SendResult(SendOutcome.UNREACHABLE, error="not a tel: address")
-        body = render_sms(outbound, language=self._language, max_segments=self._max_segments)
+        body = render_sms(
+            outbound, language=outbound.language or self._language, max_segments=self._max_segments
+        )
         return await self._twilio.messages.create(
             to=to, from_=self._from, status_callback=self._status_callback, body=body
         )

@@ -107,7 +107,7 @@ class TwilioWhatsAppConnector:
         )
 
     async def _send_text(self, to: str, outbound: Outbound) -> SendResult:
-        choices = render_choices(outbound.choices, self._language)
+        choices = render_choices(outbound.choices, outbound.language or self._language)
         text = "\n\n".join(part for part in (outbound.text.strip(), choices) if part)
         media_urls = [media.url for media in outbound.media if media.url]
         sent: list[str] = []

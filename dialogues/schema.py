@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
-SLOT_TYPES = frozenset({"text", "choice", "category", "location", "date", "photo"})
+SLOT_TYPES = frozenset({"text", "choice", "category", "location", "date", "photo", "phone"})
 
 
 class DialogueError(ValueError):
@@ -28,10 +28,15 @@ class Slot:
     validators: tuple[str, ...] = ()
     skip_on: tuple[str, ...] = ()
     confirm: str | None = None
+    skip_when: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
 
-    def applies_to(self, channel: str) -> bool:
-        return channel not in self.skip_on
+    def applies_to(self, channel: str, slots: dict[str, Any] | None = None) -> bool:
+        """Whether to ask this slot on ``channel`` given the answers so far."""
+        if channel in self.skip_on:
+            return False
+        answers = slots or {}
+        return not (self.skip_when and all(answers.get(k) == v for k, v in self.skip_when.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +55,7 @@ class Dialogue:
         raise KeyError(name)
 
 
-_SLOT_KEYS = {"name", "type", "ask", "retry", "optional", "options", "validators", "skip_on"}
+_SLOT_KEYS = {"name", "type", "ask", "retry", "optional", "options", "validators", "skip_on", "skip_when"}
 
 
 def _slot(raw: dict[str, Any]) -> Slot:
@@ -67,6 +72,7 @@ def _slot(raw: dict[str, Any]) -> Slot:
         validators=tuple(raw.get("validators", ())),
         skip_on=tuple(raw.get("skip_on", ())),
         confirm=raw.get("confirm"),
+        skip_when=dict(raw.get("skip_when", {})),
         params=params,
     )
 

@@ -218,8 +218,8 @@ class _Matcher:
         word = self.words[i].word
         if len(word) < 5 or not word.isalpha() or word in self.known or word in NOT_PLACES:
             return None
-        if not self._cued(i):
-            return None  # "tabrakan" is no typo of Tarakan; "di Surabya" is of Surabaya
+        if not self._cued(i, capital=False):
+            return None  # "Tabrakan" is no typo of Tarakan; "di Surabya" is of Surabaya
         limit = 1 if len(word) < 8 else 2
         best = process.extract(
             word, self.index.fuzzy_keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=2
@@ -241,9 +241,12 @@ class _Matcher:
                     return key, codes, self.words[i + n - 1].end
         return None
 
-    def _cued(self, i: int) -> bool:
+    def _cued(self, i: int, capital: bool = True) -> bool:
+        """After a place cue ("di", "kab", "warga"), or capitalised (when allowed)."""
         if i > 0 and self.words[i - 1].word in PLACE_CUES:
             return True
+        if not capital:
+            return False
         first = self.original[self.words[i].start : self.words[i].start + 1]
         return first.isupper() and not self.shouting
 

@@ -43,13 +43,19 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     full = async_url(url)
     if make_url(full).get_backend_name() == "sqlite":
         return _sqlite_engine(full, echo)
+    # hide_parameters: statement values (names, phones) never reach logs or error messages.
     return create_async_engine(
-        full, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, echo=echo
+        full,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_pre_ping=True,
+        echo=echo,
+        hide_parameters=True,
     )
 
 
 def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,42 +1,40 @@
-"""Start the demo over: every complaint, reporter and message goes, the samples return.
+"""Start the demo over on a fresh database: only the seeded agencies, officer and samples.
 
-Agencies, routing rules and officer accounts (with their sessions, so the
-dashboard stays logged in) are kept. Refused outside demo mode.
+The audit log is append-only for the life of a database (the database itself
+refuses deletes), so a reset does not delete rows: it rebuilds the demo's own
+SQLite schema through the migrations (down to nothing, up to the head) and
+seeds it again. Refused outside demo mode and on anything but SQLite.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from alembic import command
+from sqlalchemy import Connection
 
 from bot.demo.mode import DemoOnly, require_demo
-from bot.demo.seed import demo_officer, ensure_demo_data, file_samples
-from bot.officers.auth import principal_of
+from bot.demo.seed import ensure_demo_data
+from bot.officers.seed import seed_if_empty
 from bot.runtime import Runtime
-from storage.models import Base, Complaint
-
-KEPT = frozenset({"agencies", "routing_rules", "officers", "api_tokens", "officer_sessions"})
+from storage.migrate import alembic_config
 
 
-async def wipe(runtime: Runtime) -> None:
-    """Delete the rows of every table but ``KEPT``, children first."""
+def _rebuild(connection: Connection) -> None:
+    command.downgrade(alembic_config(connection), "base")
+    command.upgrade(alembic_config(connection), "head")
+
+
+async def rebuild(runtime: Runtime) -> None:
+    """Drop and recreate the demo database's schema, then seed the agencies."""
     require_demo(runtime.settings)
     if not runtime.settings.database_url.startswith("sqlite"):
-        # PostgreSQL keeps the audit log append-only, as it should: no demo there.
         raise DemoOnly("the demo reset runs only on the demo's own SQLite database")
     await runtime.dispatcher.drain()
-    async with runtime.sessions() as session:
-        await session.execute(update(Complaint).values(merged_into_id=None))
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in KEPT:
-                await session.execute(delete(table))
-        await session.commit()
+    async with runtime.db.begin() as connection:
+        await connection.run_sync(_rebuild)
+    await seed_if_empty(runtime.sessions, runtime.clock())
 
 
 async def reset_demo(runtime: Runtime) -> list[str]:
-    """Wipe the demo data and file the samples again; the new sample tickets."""
-    require_demo(runtime.settings)
-    await wipe(runtime)
-    officer = await demo_officer(runtime)
-    if officer is None:
-        return await ensure_demo_data(runtime)
-    return await file_samples(runtime, principal_of(officer))
+    """A fresh demo database with the officer and samples; the new sample tickets."""
+    await rebuild(runtime)
+    return await ensure_demo_data(runtime)

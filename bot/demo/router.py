@@ -158,7 +158,7 @@ async def login(runtime: RuntimeDep) -> Response:
         return PAGES.render("not_demo.html", 404)
     response = RedirectResponse("/dashboard/", status_code=303)
     if not await login_demo_officer(runtime, response):
-        return PAGES.render("not_demo.html", 404)
+        return RedirectResponse("/dashboard/login", status_code=303)  # no demo officer: log in by hand
     return response
 
 
@@ -172,11 +172,16 @@ async def telegram_qr(runtime: RuntimeDep) -> Response:
     return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
+async def _to_demo() -> RedirectResponse:
+    return RedirectResponse("/demo", status_code=307)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
-    """Mount the demo on ``app``; in demo mode, let it frame the dashboard."""
+    """Mount the demo on ``app``; in demo mode, ``/`` opens it and it may frame the dashboard."""
     app.mount("/demo/static", StaticFiles(directory=HERE / "static"), name="demo-static")
     app.include_router(router)
     if settings.demo:
         from bot.demo.framing import SameOriginFraming
 
+        app.add_api_route("/", _to_demo, methods=["GET"], include_in_schema=False)
         app.add_middleware(SameOriginFraming)

@@ -15,6 +15,7 @@ from bot.engine.state import ConversationState
 from bot.engine.turn import GiveConsent, StatusQuery, Submit, Turn, UserMessage
 from bot.render import Option, Renderer
 from bot.workdays import due_dates
+from connectors.phone import to_e164
 from dialogues.schema import Dialogue, Slot
 from dialogues.texts import Texts
 from nlu.types import ParseResult
@@ -96,7 +97,9 @@ class _Step(Questions):
             self.say("unsupported")
         elif len(text) > MAX_TEXT:
             self.say("too_long", {"limit": MAX_TEXT})
-        elif not text.strip() and not (message.location or message.photos or message.photo_rejected):
+        elif not text.strip() and not (
+            message.location or message.contact or message.photos or message.photo_rejected
+        ):
             self.say("empty_message")
         else:
             return True
@@ -132,6 +135,9 @@ class _Step(Questions):
             state.pending_text, state.awaiting = None, None
             self.say("consent_declined")
         else:
+            if self.parse.category is not None or self.parse.intent == "report":
+                # "/start", then the report itself: keep it for after consent.
+                state.pending_text = self.message.text
             self.ask_consent()
 
     def _agree(self) -> None:
@@ -280,6 +286,17 @@ class _Step(Questions):
             return _RETRY
         return found.isoformat()
 
+    def _read_phone(self, slot: Slot) -> object:
+        contact, typed = self.message.contact, self.parse.entity("phone")
+        if contact is not None:
+            if not contact.is_own:
+                self.say("phone_not_own")
+                return _HOLD
+            return _e164(contact.phone)
+        if typed is not None:
+            return typed.value
+        return None if self.command is Command.SKIP else _RETRY
+
     def _read_photo(self, slot: Slot) -> object:
         count = int(self.state.context.get("photos", 0)) + self.message.photos
         if self.message.photos:
@@ -372,6 +389,13 @@ _WAIT = _Marker()  # a follow-up question (region choice) is pending
 _HOLD = _Marker()  # already answered; keep waiting for this slot
 
 
+def _e164(phone: str) -> str:
+    try:
+        return to_e164(phone)
+    except ValueError:
+        return phone[:32]
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -382,5 +406,5 @@ def _day(day: date, language: str) -> str:
 
 def _raw_ticket(text: str) -> str | None:
     """What looks like a ticket the citizen typed ("status LPR-12AB"), even if invalid."""
-    last = text.split()[-1] if text.split() else ""
+    last = text.rsplit(maxsplit=1)[-1] if text.strip() else ""
     return last[:20] if len(last) >= 6 and any(ch.isdigit() for ch in last) else None

@@ -50,7 +50,7 @@ class Questions:
             self.ask_region()
             return
         for slot in self.dialogue.slots:
-            if slot.applies_to(state.channel) and slot.name not in state.slots:
+            if slot.applies_to(state.channel, state.slots) and slot.name not in state.slots:
                 self.ask(slot)
                 return
         state.editing = False
@@ -118,7 +118,11 @@ class Questions:
 
     def ask_edit(self) -> None:
         self.state.awaiting = "edit"
-        fields = [f for f in self.dialogue.editable if self.dialogue.slot(f).applies_to(self.state.channel)]
+        fields = [
+            f
+            for f in self.dialogue.editable
+            if self.dialogue.slot(f).applies_to(self.state.channel, self.state.slots)
+        ]
         self._offer("choose_edit", options=tuple(Option(f, f"field.{f}") for f in fields))
 
     def menu_options(self) -> tuple[Option, ...]:
@@ -158,6 +162,7 @@ class Questions:
             "incident_date": self._date_words(slots.get("incident_date")),
             "photos": str(photos) if photos else word("value.none"),
             "identity": word(f"identity.{slots.get('identity', 'public')}"),
+            "phone": str(slots.get("phone") or word("value.none")),
         }
 
     def _date_words(self, value: str | None) -> str:
@@ -185,7 +190,7 @@ class Questions:
 
 
 def _ask_kind(slot: Slot) -> Ask:
-    return Ask.LOCATION if slot.type == "location" else Ask.NONE
+    return {"location": Ask.LOCATION, "phone": Ask.CONTACT}.get(slot.type, Ask.NONE)
 
 
 def _region_title(region: dict[str, Any]) -> str:

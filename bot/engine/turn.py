@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.state import ConversationState
-from connectors.messages import Location, Outbound
+from connectors.messages import Contact, Location, Outbound
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,7 @@ class UserMessage:
     text: str
     original: str = ""
     location: Location | None = None
+    contact: Contact | None = None
     photos: int = 0
     photo_rejected: bool = False
     unsupported: str | None = None

@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.officers import lifecycle
+from bot.officers import labels, lifecycle
 from bot.officers.auth import Principal
 from bot.officers.lifecycle import RejectionReason, Status
 from bot.officers.pushes import Push, for_status
@@ -37,10 +37,16 @@ from storage.models import Complaint
 NOTE_LIMIT = 2000
 
 
+def _label(status: str) -> str:
+    return labels.STATUS.get(status, status).lower()
+
+
 def _clean(note: str | None) -> str | None:
     text = (note or "").strip()
     if len(text) > NOTE_LIMIT:
-        raise Invalid(f"notes are limited to {NOTE_LIMIT} characters")
+        raise Invalid(
+            f"notes are limited to {NOTE_LIMIT} characters", f"Catatan maksimal {NOTE_LIMIT} karakter."
+        )
     return text or None
 
 
@@ -55,7 +61,10 @@ async def _move(
     )
     result = cast("CursorResult[Any]", await session.execute(statement))
     if result.rowcount != 1:
-        raise Conflict("the complaint was changed meanwhile; reload and try again")
+        raise Conflict(
+            "the complaint was changed meanwhile; reload and try again",
+            "Laporan baru saja diubah orang lain. Muat ulang, lalu coba lagi.",
+        )
     await session.refresh(complaint)
 
 
@@ -75,7 +84,10 @@ def status_mutation(
     async def mutate(session: AsyncSession, complaint: Complaint, now: datetime) -> Change:
         previous = complaint.status
         if not lifecycle.allowed(previous, target, by_officer=by_officer):
-            raise Conflict(f"a complaint that is {previous} cannot become {target}")
+            raise Conflict(
+                f"a complaint that is {previous} cannot become {target}",
+                f"Status {_label(previous)} tidak dapat diubah menjadi {_label(target)}.",
+            )
         values = _side_effects(complaint, target, reason, note, now)
         reopened = previous == Status.RESOLVED and target == Status.IN_PROGRESS
         await _move(session, complaint, target, now, **values)
@@ -96,10 +108,16 @@ def _side_effects(
 ) -> dict[str, Any]:
     if target == Status.REJECTED:
         if reason not in set(RejectionReason):
-            raise Invalid(f"rejecting needs a reason: one of {', '.join(RejectionReason)}")
+            raise Invalid(
+                f"rejecting needs a reason: one of {', '.join(RejectionReason)}",
+                "Pilih alasan penolakan.",
+            )
         return {"rejection_reason": reason}
     if target == Status.NEEDS_INFO and not note:
-        raise Invalid("asking for information needs the question for the reporter in 'note'")
+        raise Invalid(
+            "asking for information needs the question for the reporter in 'note'",
+            "Tulis pertanyaan untuk pelapor.",
+        )
     if target == Status.RESOLVED:
         return {"resolved_at": now}
     if target == Status.CLOSED:
@@ -121,7 +139,7 @@ async def change_status(
 ) -> ActionResult:
     """Move ``ticket`` to ``status``; the reporter hears about it in their chat."""
     if status not in set(Status):
-        raise Invalid(f"unknown status {status!r}")
+        raise Invalid(f"unknown status {status!r}", "Status tidak dikenal.")
     mutation = status_mutation(who, status, note, internal_note, reason)
     return await act(deps, who, ticket, mutation, idempotency)
 
@@ -150,11 +168,16 @@ async def reroute(
     async def mutate(session: AsyncSession, complaint: Complaint, now: datetime) -> Change:
         target = await agency_by_code(session, agency_code)
         if target is None:
-            raise Invalid(f"no active agency with code {agency_code!r}")
+            raise Invalid(f"no active agency with code {agency_code!r}", "Instansi tidak ditemukan.")
         if complaint.status in {Status.CLOSED, Status.REJECTED}:
-            raise Conflict(f"a {complaint.status} complaint cannot be re-routed")
+            raise Conflict(
+                f"a {complaint.status} complaint cannot be re-routed",
+                f"Laporan berstatus {_label(complaint.status)} tidak dapat didisposisikan.",
+            )
         if complaint.agency_id == target.id:
-            raise Conflict(f"the complaint is already with {target.code}")
+            raise Conflict(
+                f"the complaint is already with {target.code}", f"Laporan sudah berada di {target.code}."
+            )
         source = await agency_of(session, complaint)
         complaint.agency_id, complaint.updated_at = target.id, now
         trail = f"Disposisi: {source.code if source else '-'} → {target.code}"
@@ -186,14 +209,23 @@ async def merge(
     async def mutate(session: AsyncSession, complaint: Complaint, now: datetime) -> Change:
         target = await find(session, who, into)
         if target is None:
-            raise NotFound("the complaint to merge into was not found")
+            raise NotFound(
+                "the complaint to merge into was not found", "Tiket tujuan penggabungan tidak ditemukan."
+            )
         if target.id == complaint.id:
-            raise Invalid("a complaint cannot be merged into itself")
+            raise Invalid(
+                "a complaint cannot be merged into itself", "Laporan tidak dapat digabung ke dirinya sendiri."
+            )
         if target.status == Status.REJECTED:
-            raise Conflict("cannot merge into a rejected complaint")
+            raise Conflict(
+                "cannot merge into a rejected complaint", "Tidak dapat digabung ke laporan yang ditolak."
+            )
         previous = complaint.status
         if not lifecycle.allowed(previous, Status.REJECTED):
-            raise Conflict(f"a {previous} complaint cannot be merged")
+            raise Conflict(
+                f"a {previous} complaint cannot be merged",
+                f"Laporan berstatus {_label(previous)} tidak dapat digabungkan.",
+            )
         await _move(
             session, complaint, Status.REJECTED, now,
             rejection_reason=RejectionReason.DUPLICATE, merged_into_id=target.id,

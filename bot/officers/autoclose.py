@@ -1,4 +1,4 @@
-"""Periodic jobs of the worker: auto-close unanswered complaints, remind about overdue ones.
+"""Periodic jobs of the worker: auto-close, reminders about overdue complaints, clean-up.
 
 A resolved complaint whose reporter has not answered "is it fixed?" within
 10 working days (weekends and Indonesian national holidays excluded) closes
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,12 +29,14 @@ from bot.officers.service import ActionError, Change, Mutation, Services, act
 from bot.workdays import AUTO_CLOSE_DAYS, working_days_between
 from dialogues.texts import Texts
 from storage.models import Complaint
+from storage.officers_models import IdempotencyKey, OfficerSession
 from storage.state import StateStore
 
 log = logging.getLogger("lapor.housekeeping")
 # 10 working days never fit in fewer calendar days than this: a cheap SQL pre-filter.
 _MIN_CALENDAR_DAYS = timedelta(days=AUTO_CLOSE_DAYS // 5 * 7)
 AUTO_CLOSE_NOTE = "Ditutup otomatis: tidak ada jawaban pelapor dalam 10 hari kerja sejak selesai."
+IDEMPOTENCY_TTL = timedelta(days=7)
 _DUE_NAMES = {"received": "verifikasi", "verified": "tindak lanjut pertama"}
 
 
@@ -126,6 +128,16 @@ async def remind_overdue(sessions: async_sessionmaker[AsyncSession], now: dateti
     return added
 
 
+async def purge_expired(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
+    """Forget ended dashboard sessions and idempotency keys older than a week."""
+    async with sessions() as session:
+        await session.execute(delete(OfficerSession).where(OfficerSession.expires_at <= now))
+        await session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at <= now - IDEMPOTENCY_TTL)
+        )
+        await session.commit()
+
+
 class Housekeeping:
     """The worker's periodic pass, at most once per ``every`` across all processes."""
 
@@ -144,3 +156,4 @@ class Housekeeping:
             return
         await auto_close(self.deps, now)
         await remind_overdue(self.deps.sessions, now)
+        await purge_expired(self.deps.sessions, now)

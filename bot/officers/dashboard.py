@@ -264,7 +264,7 @@ async def show_identity(ticket: str, user: PostingUser, runtime: RuntimeDep) -> 
             shown = await identity.reveal(session, user.principal, found, runtime.clock())
         except ActionError as exc:
             await session.commit()
-            return await _complaint_page(runtime, user, ticket, error=exc.message, status=exc.status_code)
+            return await _complaint_page(runtime, user, ticket, error=exc.pesan, status=exc.status_code)
         await session.commit()
     return await _complaint_page(runtime, user, ticket, shown=shown)
 
@@ -298,7 +298,7 @@ async def act(ticket: str, action: str, request: Request, user: PostingUser, run
     try:
         result: ActionResult = await calls[action]()
     except ActionError as exc:
-        return await _complaint_page(runtime, user, ticket, error=exc.message, status=exc.status_code)
+        return await _complaint_page(runtime, user, ticket, error=exc.pesan, status=exc.status_code)
     return _see(f"/dashboard/complaints/{result.ticket}?ok={action}")
 
 

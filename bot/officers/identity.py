@@ -20,13 +20,19 @@ async def reveal(session: AsyncSession, who: Principal, complaint: Complaint, no
     """
     if complaint.anonymous:
         audit(session, who, "identity_refused", now, complaint_id=complaint.id, reason="anonymous")
-        raise NotFound("this reporter is anonymous: nobody can see their identity")
+        raise NotFound(
+            "this reporter is anonymous: nobody can see their identity",
+            "Pelapor memilih anonim: identitasnya tidak dapat dilihat siapa pun.",
+        )
     if not who.identity_access:
         audit(session, who, "identity_refused", now, complaint_id=complaint.id, reason="no_permission")
-        raise Forbidden("this account may not see reporters' identities")
+        raise Forbidden(
+            "this account may not see reporters' identities",
+            "Akun ini tidak berizin melihat identitas pelapor.",
+        )
     reporter = await session.get(Reporter, complaint.reporter_id)
     if reporter is None or reporter.erased_at is not None:
-        raise NotFound("the reporter's data was erased")
+        raise NotFound("the reporter's data was erased", "Data pelapor sudah dihapus.")
     audit(session, who, "identity_view", now, complaint_id=complaint.id, ticket=complaint.ticket)
     return Identity(
         display_name=reporter.display_name,

@@ -40,9 +40,10 @@ class ActionError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, pesan: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # English, for API clients
+        self.pesan = pesan or "Tindakan ini tidak dapat dilakukan."  # Indonesian, for the dashboard
 
 
 class NotFound(ActionError):
@@ -115,7 +116,6 @@ class Change:
 
 
 Mutation = Callable[[AsyncSession, Complaint, datetime], Awaitable[Change]]
-YES_NO_CHOICES: list[list[str]] = [["Ya", "yes"], ["Tidak", "no"]]
 
 
 async def act(
@@ -127,72 +127,75 @@ async def act(
 ) -> ActionResult:
     """Run ``mutate`` on ``ticket`` as ``who``: the one path every change takes."""
     if not who.can_write:
-        raise Forbidden("this account may only read")
+        raise Forbidden("this account may only read", "Akun ini hanya dapat membaca.")
     async with deps.sessions() as session:
-        complaint = await find(session, who, ticket)
-        if complaint is None:
-            raise NotFound("complaint not found")
+        complaint, reporter = await _load(session, who, ticket)
         stored = await _stored(session, who, idempotency)
-        if stored is not None:
-            return stored
-        reporter = await session.get(Reporter, complaint.reporter_id)
-        address = reporter.address if reporter else ""
+    if stored is not None:
+        return stored
     try:
-        async with deps.state.lock(followup_state.conversation_key(address)):
+        # The lock the message handler takes: a reply to the push cannot overtake the change.
+        async with deps.state.lock(followup_state.conversation_key(reporter.address)):
             result, row_ids, reporter, complaint = await _transaction(deps, who, ticket, mutate, idempotency)
             await _sync(deps, reporter, complaint)
     except LockTimeout:
-        raise Busy("the reporter's conversation is busy; try again") from None
+        raise Busy(
+            "the reporter's conversation is busy; try again", "Percakapan pelapor sedang sibuk; coba lagi."
+        ) from None
     deps.dispatcher.send_soon(row_ids)
     return result
+
+
+async def _load(session: AsyncSession, who: Principal, ticket: str) -> tuple[Complaint, Reporter]:
+    complaint = await find(session, who, ticket)
+    if complaint is None:
+        raise NotFound("complaint not found", "Laporan tidak ditemukan.")
+    reporter = await session.get(Reporter, complaint.reporter_id)
+    assert reporter is not None  # a foreign key, never null
+    return complaint, reporter
 
 
 async def _transaction(
     deps: Services, who: Principal, ticket: str, mutate: Mutation, idempotency: Idempotency | None
 ) -> tuple[ActionResult, list[int], Reporter, Complaint]:
     async with deps.sessions() as session:
-        complaint = await find(session, who, ticket)
-        if complaint is None:
-            raise NotFound("complaint not found")
+        complaint, reporter = await _load(session, who, ticket)
         stored = await _stored(session, who, idempotency)
-        if stored is not None:
-            reporter = await session.get(Reporter, complaint.reporter_id)
-            assert reporter is not None
+        if stored is not None:  # the same request won the race for the lock
             return stored, [], reporter, complaint
         now, previous = deps.clock(), complaint.status
         change = await mutate(session, complaint, now)
-        reporter = await session.get(Reporter, complaint.reporter_id)
-        assert reporter is not None
         row = None
         if change.push is not None:
             row = enqueue_push(session, deps.texts, reporter, complaint, change.agency, change.push, now, who)
         await session.flush()
-        result = ActionResult(
-            ticket=complaint.ticket,
-            status=complaint.status,
-            previous_status=previous,
-            event_id=change.event.id,
-            push="queued" if row else ("suppressed" if change.push else "none"),
-        )
+        pushed = "queued" if row else ("suppressed" if change.push else "none")
+        result = ActionResult(complaint.ticket, complaint.status, previous, change.event.id, pushed)
         if idempotency is not None:
-            session.add(
-                IdempotencyKey(
-                    officer_id=who.officer_id,
-                    key=idempotency.key,
-                    request_hash=idempotency.request_hash,
-                    status_code=200,
-                    response=result.as_dict(),
-                    created_at=now,
-                )
-            )
+            _remember(session, who, idempotency, result, now)
         try:
             await session.commit()
         except IntegrityError:
+            if idempotency is None:
+                raise
             raise Conflict("this Idempotency-Key is being used by another request") from None
-        log.info(
-            "complaint changed", extra={"ticket": complaint.ticket, "actor": who.actor, "to": result.status}
+    log.info("complaint changed", extra={"ticket": result.ticket, "actor": who.actor, "to": result.status})
+    return result, [row.id] if row else [], reporter, complaint
+
+
+def _remember(
+    session: AsyncSession, who: Principal, idempotency: Idempotency, result: ActionResult, now: datetime
+) -> None:
+    session.add(
+        IdempotencyKey(
+            officer_id=who.officer_id,
+            key=idempotency.key,
+            request_hash=idempotency.request_hash,
+            status_code=200,
+            response=result.as_dict(),
+            created_at=now,
         )
-        return result, [row.id] if row else [], reporter, complaint
+    )
 
 
 async def _stored(
@@ -204,7 +207,10 @@ async def _stored(
     if row is None:
         return None
     if row.request_hash != idempotency.request_hash:
-        raise Invalid("this Idempotency-Key was used for a different request")
+        raise Invalid(
+            "this Idempotency-Key was used for a different request",
+            "Kunci idempoten dipakai permintaan lain.",
+        )
     return ActionResult(**row.response)
 
 

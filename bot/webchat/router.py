@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from pathlib import Path
@@ -33,6 +34,8 @@ COOKIE = "lapor_chat"
 COOKIE_PATH = "/chat"
 COOKIE_AGE = 30 * 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+# New addresses are free to make, so the per-address limit alone is not enough.
+PER_CLIENT_PER_MINUTE = 120
 PAGES = Pages(HERE / "templates")
 router = APIRouter(prefix="/chat", include_in_schema=False)
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -61,6 +64,13 @@ def _refused(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+async def _within_limit(request: Request, runtime: Runtime) -> bool:
+    """At most ``PER_CLIENT_PER_MINUTE`` posts a minute from one network client."""
+    client = request.client.host if request.client else "-"
+    key = "rate:web-client:" + hashlib.sha256(client.encode()).hexdigest()[:16]
+    return await runtime.state.hit(key, PER_CLIENT_PER_MINUTE, 60)
+
+
 @router.get("")
 async def chat_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     token = token_of(request)
@@ -77,6 +87,8 @@ async def send(request: Request, runtime: RuntimeDep) -> JSONResponse | dict[str
     token = token_of(request)
     if token is None:
         return _refused("no conversation: reload the page", 401)
+    if not await _within_limit(request, runtime):
+        return _refused("too many messages: wait a minute", 429)
     try:
         message = await read_message(request)
     except BadMessage as exc:
@@ -102,6 +114,8 @@ async def stream(request: Request, runtime: RuntimeDep) -> StreamingResponse | J
 async def new_conversation(request: Request, runtime: RuntimeDep) -> JSONResponse:
     if not same_origin(request, runtime.settings.public_url):
         return _refused("cross-site request refused", 403)
+    if not await _within_limit(request, runtime):
+        return _refused("too many requests: wait a minute", 429)
     response = JSONResponse({"ok": True})
     _remember(response, runtime, new_token())
     return response

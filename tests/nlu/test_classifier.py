@@ -52,38 +52,8 @@ def test_saved_model_gives_the_same_answers(parser: BuiltinParser, tmp_path: Pat
     assert np.allclose(parser.model.category.proba(*a), copy.category.proba(*b))
 
 
-TINY = """version: "3.1"
-nlu:
-- intent: greet
-  examples: |
-{greet}
-- intent: thanks
-  examples: |
-{thanks}
-- intent: report/health
-  examples: |
-{health}
-- intent: report/taxation
-  examples: |
-{taxation}
-"""
-
-
-def _lines(*words: str) -> str:
-    return "\n".join(f"    - {w} {i}" for w in words for i in range(3))
-
-
-def test_load_trains_when_missing_stale_or_unreadable(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "tiny.yml").write_text(
-        TINY.format(
-            greet=_lines("halo", "pagi"),
-            thanks=_lines("makasih", "thanks"),
-            health=_lines("puskesmas tutup", "obat habis"),
-            taxation=_lines("pbb naik", "pajak motor"),
-        )
-    )
+def test_load_trains_when_missing_stale_or_unreadable(tmp_path: Path, tiny_data: Path) -> None:
+    data = tiny_data
     path = tmp_path / "model.npz"
     first = nlu.load_model(path, data)
     assert path.exists()

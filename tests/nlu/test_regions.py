@@ -95,7 +95,13 @@ def test_typos_are_tolerated(text: str, regency: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["nasib malang sekali", "hampir tabrakan di perempatan", "debu batu bara", "tanah datar"],
+    [
+        "nasib malang sekali",
+        "hampir tabrakan di perempatan",
+        "Tabrakan lagi di perempatan",
+        "debu batu bara",
+        "tanah datar",
+    ],
 )
 def test_ordinary_words_are_not_places(text: str) -> None:
     assert match(text).regions == ()

@@ -23,7 +23,7 @@ TEXTS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXTS)
 def test_any_text_parses_with_spans_into_the_original(parser: BuiltinParser, text: str) -> None:
     result = parser.parse(text, NOW)

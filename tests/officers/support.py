@@ -16,7 +16,12 @@ from connectors.messages import Contact, Inbound, Outbound, Receipt, SendOutcome
 from storage.models import Complaint, Conversation, Reporter, StatusEvent
 from storage.tickets import new_ticket
 
-MONDAY = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta, an ordinary working Monday
+MONDAY = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+REGENCY_NAMES = {
+    "34.04": "Kabupaten Sleman",
+    "32.73": "Kota Bandung",
+    "31.71": "Kota Jakarta Pusat",
+}  # 10:00 in Jakarta, an ordinary working Monday
 
 
 @dataclass
@@ -102,10 +107,7 @@ async def file_by_chat(
             found = re.search(r"LPR-[0-9A-Z]+", last.text)
             assert found, last.text
             return found.group(0)
-        if last.key == "choose_region":
-            answer = last.choices[0].payload
-        else:
-            answer = answers[last.key]
+        answer = last.choices[0].payload if last.key == "choose_region" else answers[last.key]
         replies = await say(runtime, address, answer, display_name=display_name)
     raise AssertionError(f"the form did not finish: {[r.key for r in replies]}")
 
@@ -152,6 +154,8 @@ async def insert_complaint(
             ticket=ticket, conversation_id=f"c{n:031d}", reporter_id=reporter.id, agency_id=agency_id,
             kind="complaint", category=category, title=title, description=description,
             description_raw=description.encode(), regency_code=regency_code, status=status,
+            regency_name=REGENCY_NAMES.get(regency_code or ""),
+            province_code=(regency_code or "")[:2] or None,
             language=language, source_channel="rest", verify_due=verify_due or date(2026, 3, 5),
             forward_due=date(2026, 3, 10), followup_due=followup_due or date(2026, 3, 17),
             anonymous=anonymous, confidential=confidential, resolved_at=resolved_at,

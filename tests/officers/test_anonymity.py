@@ -76,7 +76,7 @@ async def test_an_anonymous_reporter_is_nowhere(
         assert (await get(f"/api/v1{url}", headers=h)).status_code == 200
     assert (await get(f"/api/v1/complaints/{ticket}", headers=h)).json()["reporter"] is None
     assert (await get(f"/api/v1/complaints/{ticket}/reporter", headers=h)).status_code == 404
-    assert (await get(f"/api/v1/complaints?q={NAME.split()[0]}", headers=h)).json()["total"] == 0
+    assert (await get(f"/api/v1/complaints?q={NAME.split(maxsplit=1)[0]}", headers=h)).json()["total"] == 0
     await _login(client, email)
     for url in ("/dashboard/", "/dashboard/notifications", "/dashboard/failures"):
         assert (await get(url)).status_code == 200

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from storage.models import Complaint, OutboxMessage, Reporter, StatusEvent
-from storage.officers_models import AuditEntry, OfficerNotification
+from storage.officers_models import AuditEntry
 from tests.officers.support import bearer, file_by_chat, insert_complaint, officer, say
 
 
@@ -144,7 +144,8 @@ async def test_status_change_records_history_and_pushes(client: httpx.AsyncClien
 
     assert response.status_code == 200, response.text
     assert response.json() | {"event_id": 0} == {
-        "ticket": ticket, "status": "verified", "previous_status": "received", "event_id": 0, "push": "queued",
+        "ticket": ticket, "status": "verified", "previous_status": "received", "event_id": 0,
+        "push": "queued",
     }  # fmt: skip
     assert push["key"] == "push.verified" and ticket in push["text"]
     assert "Pemerintah Kabupaten Sleman" in push["text"] and "Tim kami akan survei." in push["text"]
@@ -414,3 +415,25 @@ async def test_failed_pushes_are_shown_and_can_be_retried(
     assert (await client.get("/api/v1/outbox/failures", headers=bearer(admin))).json() == []
     async with runtime.sessions() as session:
         assert (await session.scalars(select(Complaint.status))).one() == "verified"
+
+
+async def test_the_audit_log_cannot_be_rewritten(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    token = await officer(runtime, "o@pupr.go.id", agency="PUPR")
+    ticket = await insert_complaint(runtime, "PUPR")
+    await client.post(
+        f"/api/v1/complaints/{ticket}/status", json={"status": "verified"}, headers=bearer(token)
+    )
+
+    for statement in (update(AuditEntry).values(action="nothing"), delete(AuditEntry)):
+        async with runtime.sessions() as session:
+            try:
+                await session.execute(statement)
+                await session.commit()
+            except DBAPIError as exc:
+                assert "append-only" in str(exc)
+            else:
+                raise AssertionError(f"{statement} was allowed")
+    assert await _count(runtime, AuditEntry, AuditEntry.action == "status_change") == 1

@@ -117,3 +117,29 @@ async def test_the_worker_loop_runs_housekeeping(runtime: Runtime) -> None:
 
     async with runtime.sessions() as session:
         assert len((await session.scalars(select(OfficerNotification))).all()) == 1
+
+
+async def test_ended_sessions_and_old_idempotency_keys_are_purged(runtime: Runtime, clock: Clock) -> None:
+    from datetime import timedelta
+
+    from bot.officers.autoclose import purge_expired
+    from storage.officers_models import IdempotencyKey, Officer, OfficerSession
+
+    await officer(runtime, "o@pupr.go.id", agency="PUPR")
+    async with runtime.sessions() as session:
+        who = (await session.scalars(select(Officer))).one()
+        past, now = clock() - timedelta(days=8), clock()
+        for name, ended in (("old", past), ("live", now + timedelta(hours=1))):
+            session.add(
+                OfficerSession(id=name, officer_id=who.id, csrf_token="x", created_at=past, expires_at=ended)
+            )
+        for key, at in (("old", past), ("new", now)):
+            answer = {"status_code": 200, "response": {}, "request_hash": "h"}
+            session.add(IdempotencyKey(officer_id=who.id, key=key, created_at=at, **answer))
+        await session.commit()
+
+    await purge_expired(runtime.sessions, clock())
+
+    async with runtime.sessions() as session:
+        assert (await session.scalars(select(OfficerSession.id))).all() == ["live"]
+        assert (await session.scalars(select(IdempotencyKey.key))).all() == ["new"]

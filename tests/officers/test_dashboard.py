@@ -134,7 +134,7 @@ async def test_working_a_complaint_through_the_forms(
 
     assert "&lt;script&gt;" in page.text and "<script>window" not in page.text
     assert changed.status_code == 303 and changed.headers["location"].endswith("?ok=status")
-    assert illegal.status_code == 409 and "cannot become closed" in illegal.text
+    assert illegal.status_code == 409 and "tidak dapat diubah menjadi selesai" in illegal.text
     assert "Status diperbarui" in shown.text and "Terverifikasi" in shown.text
     assert "&lt;b&gt;catatan&lt;/b&gt;" in shown.text
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.dispatch import LEASE, Dispatcher
 from bot.officers.pushes import Push, enqueue_push
 from bot.runtime import Runtime
-from connectors.messages import SendOutcome
+from connectors.messages import Outbound, SendOutcome, SendResult
 from storage import outbox
 from storage.models import Complaint, OutboxMessage, Reporter
 from tests.officers.support import Clock, RecordingConnector, bearer, insert_complaint, officer
@@ -101,7 +101,8 @@ async def test_429_is_honoured_and_retries_end_in_the_dead_letter(
 ) -> None:
     admin = await officer(runtime, "root@lapor.go.id", role="admin")
     await _queue_pushes(runtime, 1)
-    worker = Dispatcher(runtime.sessions, {"fake": _RateLimited(fake)}, clock, worker="w")
+    limited = _RateLimited()
+    worker = Dispatcher(runtime.sessions, {"fake": limited}, clock, worker="w")
 
     await worker.run_once()
     async with runtime.sessions() as session:
@@ -113,16 +114,12 @@ async def test_429_is_honoured_and_retries_end_in_the_dead_letter(
 
     failures = (await client.get("/api/v1/outbox/failures", headers=bearer(admin))).json()
     assert [(f["status"], f["attempts"]) for f in failures] == [("dead", outbox.MAX_ATTEMPTS)]
-    assert fake.sent == []
+    assert len(limited.sent) == outbox.MAX_ATTEMPTS and fake.sent == []
 
 
 class _RateLimited(RecordingConnector):
     """A provider that always answers 429 with Retry-After: 30."""
 
-    def __init__(self, inner: RecordingConnector) -> None:
-        super().__init__()
-
-    async def send(self, outbound: object) -> object:  # type: ignore[override]
-        from connectors.messages import SendResult
-
+    async def send(self, outbound: Outbound) -> SendResult:
+        self.sent.append(outbound)
         return SendResult(SendOutcome.RATE_LIMITED, retry_after=30, error="429 Too Many Requests")

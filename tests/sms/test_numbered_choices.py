@@ -85,3 +85,13 @@ def test_resolve_without_choices_is_none() -> None:
 )
 def test_sms_keyword(text: str, keyword: str | None) -> None:
     assert sms_keyword(text) == keyword
+
+
+def test_choices_that_are_their_own_numbers_get_only_the_hint() -> None:
+    from connectors.messages import Choice
+    from connectors.sms import render_choices
+
+    ratings = [Choice(title=str(n), payload=str(n)) for n in range(1, 6)]
+    rendered = render_choices(ratings, "id")
+    assert "1. 1" not in rendered
+    assert rendered.startswith("Balas") and "1" in rendered and "5" in rendered

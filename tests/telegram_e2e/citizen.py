@@ -88,6 +88,12 @@ class Citizen:
     async def shares_location(self, latitude: float, longitude: float) -> list[Sent]:
         return await self.send(self.update({"location": {"latitude": latitude, "longitude": longitude}}))
 
+    async def shares_contact(self, phone: str, *, own: bool = True) -> list[Sent]:
+        """Tap "share my number" (own) or forward someone else's contact card."""
+        user_id = self.chat_id if own else self.chat_id + 1
+        contact = {"phone_number": phone, "first_name": "Budi", "user_id": user_id}
+        return await self.send(self.update({"contact": contact}))
+
     async def sends_photo(self, file_id: str, size: int, caption: str | None = None) -> list[Sent]:
         sizes = [{"file_id": file_id, "file_unique_id": f"u{file_id[-6:]}", "file_size": size}]
         photo: dict[str, Any] = {"photo": [sizes[0] | {"width": 640, "height": 480}]}
@@ -118,7 +124,7 @@ def _sent(call: Call) -> Sent:
     return Sent(call.params["text"], call.params.get("reply_markup") or {}, call.result["message_id"])
 
 
-# Names the place and the day: the bot then asks only for consent, a photo and identity.
+# Names the place and the day: the bot then asks only for consent, a photo, identity and phone.
 RICH_REPORT = (
     "Jalan rusak berlubang besar di depan Pasar Kosambi Kota Bandung sejak kemarin, sudah dua motor jatuh"
 )
@@ -128,6 +134,8 @@ async def file_report(citizen: Citizen, *, typed: bool = False) -> list[Sent]:
     """Report ``RICH_REPORT`` to the end, tapping buttons (or typing the answers)."""
     answer = citizen.says if typed else citizen.press
     await citizen.says(RICH_REPORT)
-    for title in ("Setuju", "Lewati", "Publik", "Kirim"):
+    for title in ("Setuju", "Lewati", "Publik"):
         await answer(title)
+    await citizen.says("Lewati")  # the phone question offers a reply keyboard, not inline buttons
+    await answer("Kirim")
     return citizen.sent()

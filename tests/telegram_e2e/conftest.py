@@ -120,6 +120,8 @@ def state_kind(request: pytest.FixtureRequest) -> str:
 
 # Tests where the state store matters (dedup, locks, conversation state) run on both.
 each_state_store = pytest.mark.parametrize("state_kind", STATE_KINDS, indirect=True)
+# Tests whose outcome no database can change run on SQLite only, to stay fast.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture

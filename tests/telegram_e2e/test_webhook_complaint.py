@@ -41,8 +41,15 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
     assert photo.buttons == {"Lewati": "lewati"}
     (identity,) = await budi.press("Lewati")
     assert identity.text == text(bot, "ask_identity")
-    (summary,) = await budi.press("Rahasia")
+    (phone,) = await budi.press("Rahasia")
+    assert phone.text == text(bot, "ask_phone")
+    share = phone.reply_buttons[0]  # a reply keyboard offering to share the number
+    assert share["request_contact"] is True
+    (not_own,) = await budi.shares_contact("628999000111", own=False)
+    assert not_own.text == text(bot, "phone_not_own")
+    (summary,) = await budi.shares_contact("6281234567890")
     assert REPORT in summary.text
+    assert "+6281234567890" in summary.text
     assert list(summary.buttons) == ["Kirim", "Ubah", "Batal"]
     (submitted,) = await budi.press("Kirim")
 
@@ -58,12 +65,14 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
     assert (complaint.latitude, complaint.longitude) == (-6.914744, 107.609810)
     assert complaint.incident_date == date(2026, 11, 29)  # "kemarin", the clock being 30 November
     assert complaint.confidential and not complaint.anonymous
+    owner = await reporter(bot, f"telegram:{CHAT}")
+    assert owner is not None and owner.phone == "+6281234567890"
     assert complaint.source_channel == "telegram"
     citizen = await reporter(bot, f"telegram:{CHAT}")
     assert citizen is not None and citizen.id == complaint.reporter_id
     assert citizen.display_name == "Budi" and citizen.consented_at is not None
     assert await count(bot, StatusEvent) == 1
-    assert await count(bot, InboundSeen) == 7  # one per update
+    assert await count(bot, InboundSeen) == 9  # one per update
 
     sent = budi.sent()
     assert [m.text for m in sent] == [
@@ -72,6 +81,8 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
         when.text,
         photo.text,
         identity.text,
+        phone.text,
+        not_own.text,
         summary.text,
         submitted.text,
     ]
@@ -122,7 +133,8 @@ async def test_a_photo_is_downloaded_stripped_of_exif_stored_and_counted(bot: Te
     clean = Image.open(io.BytesIO(stored.content))
     assert not clean.getexif() and b"Exif" not in stored.content
 
-    (summary,) = await budi.press("Publik")
+    await budi.press("Publik")
+    (summary,) = await budi.says("Lewati")
     assert "Foto: 1" in summary.text
     await budi.press("Kirim")
     (complaint,) = await complaints(bot)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
+from bot.webchat import router
 from bot.webchat.router import COOKIE
 from tests.webchat.support import ORIGIN, RuntimeFactory, client, json_headers
 
@@ -116,3 +118,17 @@ async def test_the_static_files_are_served_locally(make_runtime: RuntimeFactory)
     assert script.status_code == style.status_code == 200
     assert "EventSource" in script.text and "textContent" in script.text and "innerHTML" not in script.text
     assert "@import" not in style.text and "url(http" not in style.text
+
+
+async def test_one_client_cannot_flood_the_chat_by_making_new_addresses(
+    make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(router, "PER_CLIENT_PER_MINUTE", 3)
+    async with client(await make_runtime()) as http:
+        await _open(http)
+        codes = []
+        for n in range(2):
+            codes.append((await http.post("/chat/new", json={}, headers=json_headers())).status_code)
+            answer = await http.post("/chat/send", json={"text": f"halo {n}"}, headers=json_headers())
+            codes.append(answer.status_code)
+    assert codes == [200, 200, 200, 429]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,17 @@ def _data(chunk: str) -> dict[str, Any]:
 
 
 async def test_a_push_sent_through_the_local_channel_reaches_the_stream(make_runtime: RuntimeFactory) -> None:
-    runtime = await make_runtime()
+    await _push_reaches_the_stream(await make_runtime())
+
+
+@pytest.mark.redis
+async def test_a_push_reaches_the_stream_through_redis(make_runtime: RuntimeFactory, redis_url: str) -> None:
+    await _push_reaches_the_stream(
+        await make_runtime(redis_url=redis_url, state_prefix=f"lapor-test:{uuid.uuid4().hex}:")
+    )
+
+
+async def _push_reaches_the_stream(runtime: Runtime) -> None:
     stream = events(runtime.state, [push_channel(ADDRESS), push_channel("web:other")], _echo)
     ready = await anext(stream)
     assert "event: ready" in ready and "retry: " in ready
@@ -67,22 +79,27 @@ async def test_a_render_that_returns_none_skips_the_message(make_runtime: Runtim
     await stream.aclose()
 
 
-def _read_events(response: httpx.Response, until: str) -> list[str]:
-    seen, buffer = [], ""
+def _split_events(response: httpx.Response) -> Iterator[str]:
+    buffer = ""
     for text in response.iter_text():
         buffer += text
         while "\n\n" in buffer:
             event, buffer = buffer.split("\n\n", 1)
-            seen.append(event)
-            if until in event:
-                return seen
-    raise AssertionError(f"the stream ended before {until!r}: {seen}")
+            yield event
 
 
-def test_the_chat_stream_delivers_a_push_over_http(
-    tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
-) -> None:
-    with live_server(tmp_path, sqlite_template, demo=False) as server, httpx.Client(base_url=server.url) as http:
+def _until(stream: Iterator[str], marker: str) -> str:
+    for event in stream:
+        if marker in event:
+            return event
+    raise AssertionError(f"the stream ended before {marker!r}")
+
+
+def test_the_chat_stream_delivers_a_push_over_http(tmp_path: Path, sqlite_template: Path) -> None:
+    with (
+        live_server(tmp_path, sqlite_template, demo=False) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         http.get("/chat")
         address = f"web:{http.cookies[COOKIE]}"
         push = Outbound(address, "Kabar laporan LPR-TEST: selesai.", choices=(Choice("Ya", "yes"),))
@@ -93,9 +110,10 @@ def test_the_chat_stream_delivers_a_push_over_http(
         with http.stream("GET", "/chat/stream", timeout=10) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
             assert response.headers["cache-control"] == "no-store"
-            _read_events(response, "event: ready")
+            received = _split_events(response)
+            _until(received, "event: ready")
             server.call(send)
-            message = _read_events(response, "event: message")[-1]
+            message = _until(received, "event: message")
     assert _data(message) == {
         "text": "Kabar laporan LPR-TEST: selesai.",
         "choices": [{"title": "Ya", "payload": "yes"}],

@@ -39,16 +39,30 @@ def _drop(table: str, *indexed: str) -> None:
     op.drop_table(table)
 
 
-# The audit log is append-only: PostgreSQL refuses to change or delete a row.
-_APPEND_ONLY = (
-    """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        RAISE EXCEPTION 'audit_log is append-only';
-    END;
-    $$""",
-    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
-)
+# The audit log is append-only: the database itself refuses to change or delete a row.
+_APPEND_ONLY = {
+    "postgresql": (
+        """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'audit_log is append-only';
+        END;
+        $$""",
+        """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+    ),
+    "sqlite": tuple(
+        f"""CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+        for verb in ("UPDATE", "DELETE")
+    ),
+}
+_DROP_APPEND_ONLY = {
+    "postgresql": (
+        "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+        "DROP FUNCTION IF EXISTS audit_log_append_only()",
+    ),
+    "sqlite": ("DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete"),
+}
 
 
 def upgrade() -> None:
@@ -147,15 +161,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_officer_sessions")),
     )
     _index("officer_sessions", "officer_id")
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in _APPEND_ONLY:
-            op.execute(statement)
+    for statement in _APPEND_ONLY.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
-        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    for statement in _DROP_APPEND_ONLY.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
     _drop("officer_sessions", "officer_id")
     _drop("officer_notifications", "complaint_id", "agency_id")
     op.drop_table("idempotency_keys")
