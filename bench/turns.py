@@ -96,7 +96,9 @@ async def one_dialogue(client: httpx.AsyncClient, sender: str, n: int, stats: St
     stats.errors += 1
 
 
-async def drive(url: str, citizens: int, dialogues: int, server_pid: int | None) -> tuple[Stats, float, float]:
+async def drive(
+    url: str, citizens: int, dialogues: int, server_pid: int | None
+) -> tuple[Stats, float, float]:
     stats = Stats()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(dialogues):
@@ -140,7 +142,7 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
         env["LAPOR_REDIS_URL"] = args.redis_url
         env["LAPOR_STATE_PREFIX"] = f"bench-{os.getpid()}:"
     command = [sys.executable, "-m", "bench.server", "--workers", str(args.workers)]
-    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter
+    process = subprocess.Popen(command, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -172,7 +174,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--citizens", type=int, default=32, help="concurrent citizens")
     parser.add_argument("--dialogues", type=int, default=320, help="complete dialogues to run")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
@@ -197,11 +201,13 @@ def main() -> None:
 
     turns = len(stats.latencies)
     ms = [v * 1000 for v in stats.latencies]
-    backend = ("PostgreSQL" if args.database_url else "SQLite") + (" + Redis" if args.redis_url else " + embedded")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    backend = database + (" + Redis" if args.redis_url else " + embedded")
+    p50, p95, p99 = (percentile(ms, q) for q in (50, 95, 99))
     print(f"backend            {backend}, {args.workers} server process(es)")
     print(f"citizens           {args.citizens} concurrent, {args.dialogues} dialogues")
     print(f"turns              {turns} in {elapsed:.1f} s = {turns / elapsed:.0f} turns/s")
-    print(f"latency ms         p50 {percentile(ms, 50):.1f}  p95 {percentile(ms, 95):.1f}  p99 {percentile(ms, 99):.1f}")
+    print(f"latency ms         p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}")
     print(f"dialogues          {stats.completed} completed, {stats.errors} failed")
     print(f"complaints stored  {stored}")
     if peak:

@@ -41,6 +41,7 @@ from storage.tickets import new_ticket
 
 log = logging.getLogger("lapor.conversations")
 STATE_TTL = timedelta(days=7).total_seconds()
+FOLLOW_UP_TTL = timedelta(days=30).total_seconds()
 CLAIM_TTL = 120.0
 
 
@@ -71,6 +72,7 @@ class Conversations:
         status_checks_per_hour: int = 20,
         opt_out: OptOutDesk | None = None,
         parser_blocks: bool = False,
+        lock_wait: float = 10.0,
     ) -> None:
         self.sessions = sessions
         self.state = state
@@ -83,6 +85,7 @@ class Conversations:
         self.rate_limit_per_minute = rate_limit_per_minute
         self.status_checks_per_hour = status_checks_per_hour
         self.parser_blocks = parser_blocks
+        self.lock_wait = lock_wait
         self.opt_out = opt_out
 
     async def handle(self, inbound: Inbound) -> Outcome:
@@ -100,10 +103,12 @@ class Conversations:
     async def _locked(self, inbound: Inbound) -> Outcome:
         key = f"conv:{inbound.address}"
         try:
-            async with self.state.lock(key):
+            async with self.state.lock(key, wait=self.lock_wait):
                 return await self._process(inbound, key)
         except LockTimeout:
             log.warning("conversation busy", extra={"address": mask_address(inbound.address)})
+            if inbound.channel not in self.synchronous:
+                raise  # unacknowledged: the provider (or the poller) delivers it again
             return self._busy(inbound)
 
     def _busy(self, inbound: Inbound) -> Outcome:
@@ -118,7 +123,7 @@ class Conversations:
         if handled is not None:
             return Outcome(handled.replies, handled.outbox_ids, handled.duplicate)
         if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
-            return Outcome(replies=[renderer.reply("rate_limited")])
+            return await self._rate_limited(inbound, renderer.reply("rate_limited"))
         intake = await self.media.take(inbound)
         turn = await self._run(state, inbound, intake.accepted_count, intake.rejected)
         async with self.sessions() as session:
@@ -129,8 +134,27 @@ class Conversations:
                 if inbound.external_id and await self._already_seen(inbound):
                     return Outcome(duplicate=True)
                 raise
-        await self.state.set(key, turn.state.to_dict(), ttl=STATE_TTL)
+        await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
         return outcome
+
+    async def _rate_limited(self, inbound: Inbound, notice: Outbound) -> Outcome:
+        """Drop a flooding sender's message; tell them once per window.
+
+        The message is recorded as seen so the provider's retries stop, and on
+        asynchronous channels the notice goes through the outbox like any reply.
+        """
+        if inbound.channel in self.synchronous:
+            return Outcome(replies=[notice])
+        tell = await self.state.claim(f"rate-notice:{inbound.address}", 60)
+        async with self.sessions() as session:
+            if inbound.external_id:
+                seen = InboundSeen(
+                    channel=inbound.channel, external_id=inbound.external_id, received_at=self.clock()
+                )
+                session.add(seen)
+            ids = await self._enqueue(session, inbound, [notice] if tell else [], self.clock())
+            await session.commit()
+        return Outcome(replies=[notice] if tell else [], outbox_ids=ids)
 
     async def _run(self, state: ConversationState, inbound: Inbound, photos: int, rejected: bool) -> Turn:
         text = clean(inbound.text)
@@ -223,6 +247,13 @@ class Conversations:
         async with self.sessions() as session:
             seen = await session.get(InboundSeen, (inbound.channel, inbound.external_id))
             return seen is not None
+
+
+def _ttl(state: ConversationState) -> float:
+    """Keep a conversation as long as a question to the reporter is open."""
+    if state.context.get("feedback_ticket") or state.context.get("info_ticket"):
+        return FOLLOW_UP_TTL
+    return STATE_TTL
 
 
 def _submitted_id(turn: Turn) -> str | None:

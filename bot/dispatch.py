@@ -145,10 +145,26 @@ class Dispatcher:
             return False
         if result.outcome in {SendOutcome.UNREACHABLE, SendOutcome.OPTED_OUT}:
             await self.mark_reporter(row.address, result.outcome)
+            await self._fail(row, error, dead=False)
+            # The citizen's other queued rows would each meet the same refusal.
+            await self._fail_queued(row.address, error)
+            return False
         await self._fail(row, error, dead=False)
         if refused_outside_window(result.error):
             await self.resend_as_template(row)
         return True
+
+    async def _fail_queued(self, address: str, error: str) -> None:
+        now = self.clock()
+        async with self.sessions() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.address == address, OutboxMessage.status == outbox.OutboxStatus.QUEUED.value
+                )
+                .values(status=outbox.OutboxStatus.FAILED.value, last_error=error, updated_at=now)
+            )
+            await session.commit()
 
     async def resend_as_template(self, row: OutboxMessage) -> None:
         """Queue and send a WhatsApp push Twilio refused free-form (63016) as the template."""

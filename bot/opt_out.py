@@ -132,10 +132,11 @@ class OptOutDesk:
             await session.execute(insert(InboundSeen).values(**seen, received_at=self.clock()))
         reporter = reporter or self._new_reporter(session, inbound, language)
         reporter.opted_out = word == "stop"
+        reporter.language = language
         reporter.last_inbound_at = inbound.received_at
         # Answer once: a second STOP changes nothing, and Twilio answers its own words.
         answer = not confirmed and not (word == "stop" and was_out)
-        replies = [self._confirmation(inbound.address, reporter.language, word)] if answer else []
+        replies = [self._confirmation(inbound.address, language, word)] if answer else []
         rows = [self._enqueue(session, reply, word) for reply in replies]
         await session.flush()
         ids = [row.id for row in rows]

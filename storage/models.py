@@ -23,7 +23,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -238,7 +237,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
-        UniqueConstraint("provider_message_id", name="uq_outbox_provider_message_id"),
+        # Not unique: Telegram's message ids repeat across chats.
+        Index("ix_outbox_provider_message_id", "provider_message_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

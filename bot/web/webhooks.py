@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.web.deps import get_runtime
 from connectors.base import WebhookRejected, WebhookRequest
 from connectors.messages import Inbound, Receipt
+from storage.state import LockTimeout, StateUnavailable
 
 log = logging.getLogger("lapor.webhooks")
 router = APIRouter()
@@ -51,8 +52,13 @@ async def provider_webhook(
     except WebhookRejected as exc:
         log.warning("webhook %s rejected: %s", path, exc.reason)
         return Response(f"{exc.reason}\n", status_code=exc.status)
-    for item in items:
-        await _store(runtime, item)
+    try:
+        for item in items:
+            await _store(runtime, item)
+    except (LockTimeout, StateUnavailable) as exc:
+        # Not stored: a 503 makes the provider deliver it again later.
+        log.warning("webhook %s deferred: %s", path, type(exc).__name__)
+        return Response("busy, retry later\n", status_code=503, headers={"Retry-After": "5"})
     ack = connector.acknowledge(items)
     answers = _answer_callbacks(connector, items)
     return Response(ack.body, status_code=ack.status, media_type=ack.content_type, background=answers)

@@ -253,7 +253,7 @@ async def file_complaint(citizen: PhoneCitizen) -> str:
     """Run a short complaint dialogue to the end; the new complaint's ticket."""
     before = {c.ticket for c in await citizen.bot.complaints()}
     answers = ["halo", "1", COMPLAINT, "Jl. Kaliurang km 5, Sleman", "kemarin"]
-    answers += ["LEWATI"] if citizen.whatsapp else []  # the photo question
+    answers += ["1"] if citizen.whatsapp else []  # the photo question: 1. Lewati
     for answer in [*answers, "1", "1"]:  # public, then send
         await citizen.says(answer)
     [ticket] = {c.ticket for c in await citizen.bot.complaints()} - before

@@ -60,9 +60,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("ticket", sa.String(length=16), nullable=False),
         sa.Column("conversation_id", sa.String(length=32), nullable=False),
-        sa.Column(
-            "reporter_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("reporter_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("agency_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
@@ -95,9 +93,7 @@ def upgrade() -> None:
         sa.Column("reopen_count", sa.Integer(), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=True),
         sa.Column("rejection_reason", sa.String(length=32), nullable=True),
-        sa.Column(
-            "merged_into_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("merged_into_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -119,20 +115,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_complaints_agency_status", ["agency_id", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaints_category"), ["category"], unique=False)
         batch_op.create_index("ix_complaints_created_at", ["created_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_complaints_regency_code"), ["regency_code"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_complaints_reporter_id"), ["reporter_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_complaints_regency_code"), ["regency_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaints_reporter_id"), ["reporter_id"], unique=False)
 
     op.create_table(
         "attachments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("conversation_id", sa.String(length=32), nullable=False),
-        sa.Column(
-            "complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("content_type", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
@@ -146,23 +136,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachments")),
     )
     with op.batch_alter_table("attachments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_attachments_complaint_id"), ["complaint_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_attachments_conversation_id"), ["conversation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_attachments_complaint_id"), ["complaint_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_attachments_conversation_id"), ["conversation_id"], unique=False)
 
     op.create_table(
         "conversations",
         sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column(
-            "reporter_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("reporter_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.ForeignKeyConstraint(
             ["complaint_id"],
             ["complaints.id"],
@@ -174,9 +156,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
     )
     with op.batch_alter_table("conversations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_conversations_reporter_id"), ["reporter_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_conversations_reporter_id"), ["reporter_id"], unique=False)
 
     op.create_table(
         "outbox",
@@ -185,9 +165,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column(
-            "complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
@@ -212,9 +190,7 @@ def upgrade() -> None:
     op.create_table(
         "status_events",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column(
-            "complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=24), nullable=False),
@@ -230,9 +206,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_status_events")),
     )
     with op.batch_alter_table("status_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_status_events_complaint_id"), ["complaint_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_status_events_complaint_id"), ["complaint_id"], unique=False)
 
     op.create_table(
         "messages",
@@ -249,9 +223,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_messages_conversation_id_id", ["conversation_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_messages_conversation_id_id", ["conversation_id", "id"], unique=False)
 
     # ### end Alembic commands ###
 
