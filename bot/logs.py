@@ -10,6 +10,7 @@ from typing import Any
 from bot.privacy import mask_text
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+_HANDLER_NAME = "lapor"
 QUIET_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg", "httpx", "httpcore", "telegram", "twilio", "urllib3")
 
 
@@ -44,8 +45,10 @@ def configure(level: str = "INFO", json_lines: bool = False) -> None:
     handler.addFilter(MaskingFilter())
     fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(fmt))
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler on a second call; leave other handlers (pytest's, a host's) alone.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level.upper())
     # Drivers and HTTP clients log statement parameters, message texts and URLs
     # with tokens at DEBUG: never let them follow the root level down.

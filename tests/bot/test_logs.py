@@ -40,3 +40,21 @@ def test_addresses_are_pseudonymised_stably() -> None:
     assert "6281234567890" not in masked
     assert masked == mask_address("tel:+6281234567890")
     assert masked != mask_address("tel:+6281234567891")
+
+
+def test_configure_twice_keeps_one_handler_of_ours_and_others_alone() -> None:
+    from bot.logs import configure
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    try:
+        configure("INFO")
+        configure("INFO")
+        ours = [h for h in root.handlers if h.get_name() == "lapor"]
+        assert len(ours) == 1
+        assert all(h in root.handlers for h in before)
+        assert logging.getLogger("sqlalchemy").level >= logging.WARNING
+    finally:
+        root.handlers[:] = before
+        root.setLevel(level)

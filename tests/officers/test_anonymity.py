@@ -86,7 +86,10 @@ async def test_an_anonymous_reporter_is_nowhere(
     assert refused.status_code == 404
 
     logs = [r.getMessage() + " " + repr(vars(r)) for r in caplog.records]
-    assert len(seen) > 15 and len(logs) > 5
+    assert len(seen) > 15
+    # The log lines about this very complaint were captured, so the search below means something.
+    assert any("complaint filed" in line for line in logs)
+    assert any("complaint changed" in line for line in logs)
     for secret in SECRETS:
         for text in seen:
             assert secret not in text, (secret, text[:300])
