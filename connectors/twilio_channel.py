@@ -1,6 +1,6 @@
 """What both Twilio connectors hold: one HTTP pool, the REST client, the
-signature validator and the media fetcher, plus the parts of ``parse`` and
-``acknowledge`` they share.
+signature validator and the media fetcher, plus the parts of ``parse``,
+``acknowledge`` and ``send`` they share.
 
 Status callbacks (``POST /webhooks/twilio/status``) carry ``MessageStatus`` and
 are recognised by either connector's ``parse``, so the web app may route that
@@ -12,14 +12,14 @@ from __future__ import annotations
 import functools
 import logging
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import httpx
 from twilio.request_validator import RequestValidator
 
 from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
-from connectors.messages import Inbound, Media, Receipt
+from connectors.messages import Inbound, Media, Receipt, SendResult
 from connectors.twilio_client import DEFAULT_TIMEOUT, TwilioMessages
 from connectors.twilio_inbound import parse_inbound
 from connectors.twilio_media import DEFAULT_MAX_BYTES, TwilioMediaFetcher
@@ -45,13 +45,19 @@ def ssl_context() -> ssl.SSLContext:
 
 
 class TwilioChannel:
-    """The Twilio account a connector talks to; refuses to exist without its secret."""
+    """The Twilio account a connector talks to; refuses to exist without its secret.
+
+    ``from_`` is the sender as Twilio knows it (``+E164``, a short code or
+    ``whatsapp:+E164``); ``status_callback`` is where Twilio posts receipts.
+    """
 
     def __init__(
         self,
         account_sid: str,
         auth_token: str,
         *,
+        from_: str,
+        status_callback: str | None = None,
         api_url: str | None = None,
         http: httpx.AsyncClient | None = None,
         max_media: int = DEFAULT_MAX_MEDIA,
@@ -66,6 +72,8 @@ class TwilioChannel:
         self.media = TwilioMediaFetcher(
             self.http, (account_sid, auth_token), api_url=api_url, max_bytes=max_media_bytes
         )
+        self.from_ = from_
+        self.status_callback = status_callback
         self.max_media = max_media
         self.clock = clock
 
@@ -81,6 +89,26 @@ class TwilioChannel:
         except Exception as exc:  # fail closed, never a 500 with a traceback
             _logger.error("unreadable Twilio webhook: %s", type(exc).__name__)
             raise WebhookRejected(400, "unreadable webhook") from exc
+
+    async def send(
+        self,
+        to: str,
+        *,
+        body: str | None = None,
+        content_sid: str | None = None,
+        content_variables: str | None = None,
+        media_urls: Sequence[str] = (),
+    ) -> SendResult:
+        """Create one message from this sender (see ``TwilioMessages.create``)."""
+        return await self.messages.create(
+            to=to,
+            from_=self.from_,
+            status_callback=self.status_callback,
+            body=body,
+            content_sid=content_sid,
+            content_variables=content_variables,
+            media_urls=media_urls,
+        )
 
     async def fetch_media(self, media: Media) -> bytes:
         return await self.media.fetch(media)

@@ -50,13 +50,13 @@ class TwilioSmsConnector:
     ) -> None:
         if not from_number.strip():
             raise ValueError("a Twilio SMS connector needs a sender number")
-        self._from = from_number.strip()  # E.164 or a short code, as Twilio knows it
-        self._status_callback = status_callback_url
         self._language = language
         self._max_segments = max_segments
         self._twilio = TwilioChannel(
             account_sid,
             auth_token,
+            from_=from_number.strip(),  # E.164 or a short code, as Twilio knows it
+            status_callback=status_callback_url,
             api_url=api_url,
             http=http,
             max_media=max_media,
@@ -80,9 +80,7 @@ class TwilioSmsConnector:
         body = render_sms(
             outbound, language=outbound.language or self._language, max_segments=self._max_segments
         )
-        return await self._twilio.messages.create(
-            to=to, from_=self._from, status_callback=self._status_callback, body=body
-        )
+        return await self._twilio.send(to, body=body)
 
     async def fetch_media(self, media: Media) -> bytes:
         """The bytes of an MMS attachment (see ``TwilioMediaFetcher.fetch``)."""

@@ -62,13 +62,13 @@ class TwilioWhatsAppConnector:
         number = from_number.strip().removeprefix("whatsapp:")
         if not number:
             raise ValueError("a Twilio WhatsApp connector needs a sender number")
-        self._from = f"whatsapp:{number}"
-        self._status_callback = status_callback_url
         self._templates = dict(templates or {})
         self._language = language
         self._twilio = TwilioChannel(
             account_sid,
             auth_token,
+            from_=f"whatsapp:{number}",
+            status_callback=status_callback_url,
             api_url=api_url,
             http=http,
             max_media=max_media,
@@ -98,13 +98,7 @@ class TwilioWhatsAppConnector:
         if content_sid is None:
             return SendResult(SendOutcome.FAILED, error=f"no ContentSid configured for {template.name!r}")
         variables = json.dumps(template.variables, ensure_ascii=False) if template.variables else None
-        return await self._twilio.messages.create(
-            to=to,
-            from_=self._from,
-            status_callback=self._status_callback,
-            content_sid=content_sid,
-            content_variables=variables,
-        )
+        return await self._twilio.send(to, content_sid=content_sid, content_variables=variables)
 
     async def _send_text(self, to: str, outbound: Outbound) -> SendResult:
         choices = render_choices(outbound.choices, outbound.language or self._language)
@@ -112,13 +106,7 @@ class TwilioWhatsAppConnector:
         media_urls = [media.url for media in outbound.media if media.url]
         sent: list[str] = []
         for index, body in enumerate(split_text(text, MAX_BODY_CHARS)):
-            result = await self._twilio.messages.create(
-                to=to,
-                from_=self._from,
-                status_callback=self._status_callback,
-                body=body,
-                media_urls=media_urls if index == 0 else (),
-            )
+            result = await self._twilio.send(to, body=body, media_urls=media_urls if index == 0 else ())
             if not result.ok:
                 # Parts already sent are reported so that receipts still match.
                 return SendResult(

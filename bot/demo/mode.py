@@ -1,10 +1,8 @@
-"""What makes a process a demo: its own embedded stores, and guards for demo-only acts."""
+"""What makes a process a demo: the embedded stores only, and guards for demo-only acts."""
 
 from __future__ import annotations
 
-from bot.settings import DATA_DIR, Settings, load_settings
-
-DEMO_DIR = DATA_DIR / "demo"
+from bot.settings import Settings, SettingsError, load_settings
 
 
 class DemoOnly(PermissionError):
@@ -17,16 +15,17 @@ def require_demo(settings: Settings) -> None:
 
 
 def demo_settings(**overrides: object) -> Settings:
-    """The environment's settings on the demo's own SQLite files, whatever the environment says.
+    """The embedded defaults in demo mode; refused over a configured database or Redis.
 
-    The demo's reset button wipes every complaint, so a demo must never run on
-    a real database or Redis: it always uses ``.lapor/demo/``.
+    The demo's reset button wipes every complaint, so a demo runs only on the
+    embedded SQLite file and state store (what ``make run`` and ``lapor chat``
+    and ``lapor complaints`` use too), never on a database someone configured.
     """
-    options: dict[str, object] = {
-        "demo": True,
-        "database_url": f"sqlite:///{DEMO_DIR / 'lapor.sqlite3'}",
-        "state_path": DEMO_DIR / "state.sqlite3",
-        "redis_url": None,
-        **overrides,
-    }
-    return load_settings(**options)
+    settings = load_settings(demo=True, **overrides)
+    embedded = Settings.model_fields["database_url"].default
+    if settings.redis_url or (settings.database_url != embedded and "database_url" not in overrides):
+        raise SettingsError(
+            "lapor demo runs on the embedded defaults only (its reset wipes the database): "
+            "unset LAPOR_DATABASE_URL and LAPOR_REDIS_URL, or use `lapor serve`"
+        )
+    return settings

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,20 +12,7 @@ import pytest
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from connectors.messages import Inbound, Outbound
-
-START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta
-STATE_KINDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
-
-
-@dataclass
-class Clock:
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support import STATE_KINDS, Clock, state_settings_for
 
 
 @dataclass
@@ -61,10 +46,7 @@ def clock() -> Clock:
 @pytest.fixture(params=STATE_KINDS)
 def state_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
     """Settings for the embedded store, then for Redis (own key prefix DB 15)."""
-    if request.param == "embedded":
-        return {"state_path": tmp_path / "state.sqlite3"}
-    url: str = request.getfixturevalue("redis_url")
-    return {"redis_url": url, "state_prefix": f"lapor-test:{uuid.uuid4().hex}:"}
+    return state_settings_for(request.param, request, tmp_path)
 
 
 @pytest.fixture

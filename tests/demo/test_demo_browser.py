@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.webchat.live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, live_server, require_browser
+from tests.browser import ARTIFACTS, LiveServer, chromium, watched_page
+from tests.webchat.live import live_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, ViewportSize
@@ -20,13 +21,8 @@ PROJECTOR: ViewportSize = {"width": 1600, "height": 900}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +35,8 @@ def server(
 
 @pytest.fixture
 def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(viewport=PROJECTOR)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto(f"{server.url}/demo")
-    opened.locator("body[data-live=on]").wait_for()
-    yield opened
-    context.close()
-    assert errors == []  # no script error, no CSP violation
+    with watched_page(browser, f"{server.url}/demo", "body[data-live=on]", viewport=PROJECTOR) as opened:
+        yield opened
 
 
 def _phone(page: Page, name: str) -> Locator:

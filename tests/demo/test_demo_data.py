@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo.mode import DEMO_DIR, DemoOnly, demo_settings
+from bot.demo.mode import DemoOnly, demo_settings
 from bot.demo.reset import reset_demo
 from bot.demo.samples import SAMPLES
 from bot.demo.seed import DEMO_EMAIL, ensure_demo_data
@@ -72,14 +70,26 @@ async def test_outside_demo_mode_nothing_is_seeded_or_wiped(make_runtime: Runtim
     assert await _count(runtime, Reporter) == 1
 
 
-def test_the_demo_always_runs_on_its_own_embedded_stores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAPOR_DATABASE_URL", "postgresql://prod.example/lapor")
-    monkeypatch.setenv("LAPOR_REDIS_URL", "redis://prod.example:6379/0")
+def test_the_demo_runs_on_the_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = demo_settings()
     assert settings.demo is True
-    assert settings.database_url == f"sqlite:///{DEMO_DIR / 'lapor.sqlite3'}"
+    assert settings.database_url == load_settings().database_url  # what `lapor complaints` reads
     assert settings.redis_url is None
-    assert settings.state_path == Path(DEMO_DIR / "state.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LAPOR_DATABASE_URL", "postgresql://prod.example/lapor"),
+        ("LAPOR_REDIS_URL", "redis://prod.example:6379/0"),
+    ],
+)
+def test_the_demo_refuses_a_configured_database_or_redis(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match="embedded defaults only"):
+        demo_settings()
 
 
 def test_the_telegram_bot_username_is_checked_and_normalised() -> None:

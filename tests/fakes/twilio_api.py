@@ -16,6 +16,9 @@ Usage::
         connector = TwilioSmsConnector(..., api_url=twilio.base_url)
         ...
         assert twilio.messages[0].body == "..."
+
+A conftest takes the fixtures ``twilio_server`` (one fake a session) and
+``twilio_api`` (that fake, emptied for each test) by assigning them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -34,6 +37,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -360,3 +364,19 @@ def _invalid_create(values: dict[str, list[str]]) -> Failure | None:
     if len(_one(values, "Body") or "") > 1600:
         return Failure(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
     return None
+
+
+# -- fixtures (assigned by the conftests) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def twilio_server() -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi() as api:
+        yield api
+
+
+@pytest.fixture
+def twilio_api(twilio_server: FakeTwilioApi) -> FakeTwilioApi:
+    """The fake Twilio API, emptied for each test."""
+    twilio_server.reset()
+    return twilio_server

@@ -12,12 +12,13 @@ from fastapi import FastAPI
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.web.app import create_app
-from tests.officers.support import Clock, RecordingConnector
+from tests.officers.support import MONDAY, RecordingConnector
+from tests.support import Clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(MONDAY)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -22,17 +22,6 @@ REGENCY_NAMES = {
     "32.73": "Kota Bandung",
     "31.71": "Kota Jakarta Pusat",
 }  # 10:00 in Jakarta, an ordinary working Monday
-
-
-@dataclass
-class Clock:
-    now: datetime = MONDAY
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 async def officer(

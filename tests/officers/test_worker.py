@@ -16,7 +16,8 @@ from bot.runtime import Runtime
 from connectors.messages import Outbound, SendOutcome, SendResult
 from storage import outbox
 from storage.models import Complaint, OutboxMessage, Reporter
-from tests.officers.support import Clock, RecordingConnector, bearer, insert_complaint, officer
+from tests.officers.support import RecordingConnector, bearer, insert_complaint, officer
+from tests.support import Clock
 
 
 async def _queue_pushes(runtime: Runtime, count: int, addresses: int | None = None) -> list[str]:

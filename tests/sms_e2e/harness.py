@@ -12,10 +12,9 @@ the fixtures).
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,28 +27,15 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.web.app import create_app
 from storage.models import Attachment, Complaint, InboundSeen, Message, OutboxMessage, Reporter
+from tests import support
+from tests.fakes import twilio_api as fake_twilio
 from tests.fakes.twilio_api import FakeTwilioApi, SentMessage, new_sid, recorded_form
+from tests.support import Clock, each_state_store  # noqa: F401  # each_state_store: for the tests
 
 PUBLIC_URL = "http://testserver"
 SMS_FROM = "+14155550100"
 WHATSAPP_FROM = "+14155238886"
 STATUS_TEMPLATE_SID = "HX" + "b2" * 16
-STATE_KINDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
-# Tests where the state store matters (dedup, locks) run on both.
-each_state_store = pytest.mark.parametrize("state_kind", STATE_KINDS, indirect=True)
-
-
-@dataclass
-class Clock:
-    """The runtime's clock (engine, outbox, WhatsApp window); tests move it."""
-
-    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -179,36 +165,16 @@ class PhoneCitizen:
 # -- fixtures (imported by the conftests) -------------------------------------
 
 
-@pytest.fixture(scope="session")
-def twilio_server() -> Iterator[FakeTwilioApi]:
-    with FakeTwilioApi() as api:
-        yield api
-
-
-@pytest.fixture
-def twilio_api(twilio_server: FakeTwilioApi) -> FakeTwilioApi:
-    """The fake Twilio API, emptied for each test."""
-    twilio_server.reset()
-    return twilio_server
+twilio_server = fake_twilio.twilio_server  # fixtures: the fake Twilio API
+twilio_api = fake_twilio.twilio_api
+state_kind = support.state_kind  # fixtures: the state store each test runs on
+state_settings = support.state_settings
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def state_kind(request: pytest.FixtureRequest) -> str:
-    """The embedded store, unless a test runs on ``each_state_store``."""
-    return str(getattr(request, "param", "embedded"))
-
-
-@pytest.fixture
-def state_settings(state_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
-    if state_kind == "embedded":
-        return {"state_path": tmp_path / "state.sqlite3"}
-    url: str = request.getfixturevalue("redis_url")
-    return {"redis_url": url, "state_prefix": f"lapor-test:{uuid.uuid4().hex}:"}
+    """Starts at the real time: the WhatsApp window is measured from the inbound stamp."""
+    return Clock(datetime.now(UTC).replace(microsecond=0))
 
 
 def twilio_settings(twilio: FakeTwilioApi) -> dict[str, Any]:

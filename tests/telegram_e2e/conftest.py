@@ -10,10 +10,9 @@ honoured and measurable without the tests sleeping for real.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +24,13 @@ from bot.settings import load_settings
 from bot.web.app import create_app
 from connectors.telegram import TelegramConnector
 from connectors.telegram_pacing import SendPacer
+from tests import support
 from tests.fakes.telegram_api import FakeTelegramApi
+from tests.support import Clock, each_state_store  # noqa: F401  # each_state_store: for the tests
 
 SECRET = "s3cret"
 PUBLIC_URL = "http://testserver"
 WEBHOOK_URL = f"{PUBLIC_URL}/webhooks/telegram"
-START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta
-STATE_KINDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
-
-
-@dataclass
-class Clock:
-    """The runtime's clock: the engine, the outbox and its retries read it."""
-
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -112,25 +98,10 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def state_kind(request: pytest.FixtureRequest) -> str:
-    """The embedded store, unless a test runs on ``each_state_store``."""
-    return str(getattr(request, "param", "embedded"))
-
-
-# Tests where the state store matters (dedup, locks, conversation state) run on both.
-each_state_store = pytest.mark.parametrize("state_kind", STATE_KINDS, indirect=True)
+state_kind = support.state_kind  # fixtures: the state store each test runs on
+state_settings = support.state_settings
 # Tests whose outcome no database can change run on SQLite only, to stay fast.
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def state_settings(state_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
-    """Settings for the embedded state store, or for Redis (a key prefix of its own)."""
-    if state_kind == "embedded":
-        return {"state_path": tmp_path / "state.sqlite3"}
-    url: str = request.getfixturevalue("redis_url")
-    return {"redis_url": url, "state_prefix": f"lapor-test:{uuid.uuid4().hex}:"}
 
 
 @pytest.fixture

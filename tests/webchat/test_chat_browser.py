@@ -16,7 +16,8 @@ from bot.officers.auth import principal_of
 from bot.runtime import Runtime
 from bot.webchat.router import COOKIE
 from connectors.messages import Choice, Outbound
-from tests.webchat.live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, live_server, require_browser
+from tests.browser import ARTIFACTS, LiveServer, chromium, watched_page
+from tests.webchat.live import live_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
@@ -28,13 +29,8 @@ PHONE: ViewportSize = {"width": 360, "height": 640}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +43,9 @@ def server(
 
 @pytest.fixture
 def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto(f"{server.url}/chat")
-    opened.locator("#live[data-state=on]").wait_for()
-    yield opened
-    context.close()
-    assert errors == []  # no script error, no CSP violation
+    phone = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+    with watched_page(browser, f"{server.url}/chat", "#live[data-state=on]", **phone) as opened:
+        yield opened
 
 
 def _replies(page: Page) -> int:

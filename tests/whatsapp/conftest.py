@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 
 from connectors.twilio_whatsapp import TwilioWhatsAppConnector
+from tests.fakes import twilio_api as fake_twilio
 from tests.fakes.twilio_api import FakeTwilioApi
 
 PUBLIC_URL = "https://lapor.example.go.id"
@@ -18,16 +19,8 @@ STATUS_TEMPLATE_SID = "HX" + "b2" * 16
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
-def twilio_server() -> Iterator[FakeTwilioApi]:
-    with FakeTwilioApi() as api:
-        yield api
-
-
-@pytest.fixture
-def twilio_api(twilio_server: FakeTwilioApi) -> FakeTwilioApi:
-    twilio_server.reset()
-    return twilio_server
+twilio_server = fake_twilio.twilio_server  # fixtures: the fake Twilio API
+twilio_api = fake_twilio.twilio_api
 
 
 def make_whatsapp(api: FakeTwilioApi, **overrides: object) -> TwilioWhatsAppConnector:
