@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -164,11 +165,25 @@ async def file_complaint(
 
 def propose_title(description: str) -> str:
     """A short summary for officers: the first sentence, cut at a word."""
-    first = description.split("\n", maxsplit=1)[0].split(". ", maxsplit=1)[0].strip()
+    first = _first_sentence(description.split("\n", maxsplit=1)[0]).strip()
     if len(first) <= TITLE_LIMIT:
         return first or description[:TITLE_LIMIT]
     cut = first[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
     return f"{cut}…"
+
+
+# Abbreviations in Indonesian addresses and titles that end in a dot mid-sentence.
+_ABBREVIATIONS = frozenset(
+    {"jl", "jln", "no", "kab", "kec", "kel", "ds", "gg", "rt", "rw", "dr", "bpk", "sdr", "st", "km"}
+)
+
+
+def _first_sentence(text: str) -> str:
+    for match in re.finditer(r"\. ", text):
+        before = text[: match.start()].rsplit(" ", 1)[-1].lower()
+        if before not in _ABBREVIATIONS:
+            return text[: match.start()]
+    return text
 
 
 def _date(value: Any) -> date | None:
