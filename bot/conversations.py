@@ -11,7 +11,6 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert
@@ -24,6 +23,7 @@ from bot.engine.turn import Feedback, GiveConsent, ReporterReply, StatusQuery, S
 from bot.followups import apply_followup
 from bot.media_intake import MediaIntake
 from bot.opt_out import OptOutDesk
+from bot.outcome import Outcome
 from bot.privacy import mask_address
 from bot.records import attach, ensure_conversation, file_complaint, reporter_for, write_transcript
 from bot.render import Renderer
@@ -43,15 +43,6 @@ log = logging.getLogger("lapor.conversations")
 STATE_TTL = timedelta(days=7).total_seconds()
 FOLLOW_UP_TTL = timedelta(days=30).total_seconds()
 CLAIM_TTL = 120.0
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What a processed message produced: replies, and outbox rows to send."""
-
-    replies: list[Outbound] = field(default_factory=list)
-    outbox_ids: list[int] = field(default_factory=list)
-    duplicate: bool = False
 
 
 class Conversations:
@@ -121,7 +112,7 @@ class Conversations:
         # STOP / START on SMS and WhatsApp: honoured before anything else, even rate limits.
         handled = await self.opt_out.handle(inbound, state.language) if self.opt_out else None
         if handled is not None:
-            return Outcome(handled.replies, handled.outbox_ids, handled.duplicate)
+            return handled
         if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
             return await self._rate_limited(inbound, renderer.reply("rate_limited"))
         intake = await self.media.take(inbound)

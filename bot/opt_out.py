@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels import Channels
+from bot.outcome import Outcome
 from bot.render import Renderer
 from bot.tel_routing import TelRouter
 from bot.wire import to_payload
@@ -76,15 +76,6 @@ def twilio_sms_addresses(channels: Channels) -> Callable[[str], bool]:
     return through_twilio
 
 
-@dataclass(slots=True)
-class Handled:
-    """An opt-out keyword was processed: the confirmation (if any) and its outbox rows."""
-
-    replies: list[Outbound] = field(default_factory=list)
-    outbox_ids: list[int] = field(default_factory=list)
-    duplicate: bool = False
-
-
 class OptOutDesk:
     """Applies opt-out and opt-in keywords in one transaction each."""
 
@@ -101,7 +92,7 @@ class OptOutDesk:
         self.clock = clock
         self.through_twilio = through_twilio
 
-    async def handle(self, inbound: Inbound, language: str) -> Handled | None:
+    async def handle(self, inbound: Inbound, language: str) -> Outcome | None:
         """Process ``inbound`` if it is an opt-out/in keyword; None when it is not one."""
         if inbound.channel not in OPT_OUT_CHANNELS or inbound.media or inbound.location:
             return None
@@ -117,11 +108,11 @@ class OptOutDesk:
                 await session.rollback()
                 if not await self._seen(inbound):
                     raise
-                return Handled(duplicate=True)
+                return Outcome(duplicate=True)
 
     async def _apply(
         self, session: AsyncSession, inbound: Inbound, language: str, word: Keyword, confirmed: bool
-    ) -> Handled | None:
+    ) -> Outcome | None:
         """``confirmed``: the provider has already answered the citizen."""
         reporter = await session.scalar(select(Reporter).where(Reporter.address == inbound.address))
         was_out = reporter is not None and reporter.opted_out
@@ -141,7 +132,7 @@ class OptOutDesk:
         await session.flush()
         ids = [row.id for row in rows]
         await session.commit()
-        return Handled(replies, ids)
+        return Outcome(replies, ids)
 
     def _new_reporter(self, session: AsyncSession, inbound: Inbound, language: str) -> Reporter:
         reporter = Reporter(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.conversations import Outcome
+from bot.outcome import Outcome
 from bot.provider_channels import TELEGRAM_OFF
 from bot.runtime import Runtime
 from connectors.messages import Inbound

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.conversations import Outcome
+from bot.outcome import Outcome
 from bot.telegram_polling import Handler, Poller, PollingOptions, PollingStopped
 from connectors.messages import Inbound
 from storage.models import InboundSeen
