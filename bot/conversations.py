@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert
@@ -250,6 +250,3 @@ def _ttl(state: ConversationState) -> float:
 def _submitted_id(turn: Turn) -> str | None:
     submit = turn.submitted
     return submit.conversation_id if isinstance(submit, Submit) else None
-
-
-Sender = Callable[[list[int]], Awaitable[None]]

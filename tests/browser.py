@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web.app import create_app
-from tests.services import IN_CI
+from tests.services import unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -55,9 +54,7 @@ def require_browser() -> None:
             reason = "the playwright package is not installed"
     if reason is None:
         return
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 @contextmanager

@@ -18,7 +18,8 @@ from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
 from tests import network
-from tests.services import require
+from tests.fakes.kannel_gateway import missing_binaries
+from tests.services import require, unavailable
 
 network.switch_off()
 # Never let a developer's .env or shell settings leak into a test.
@@ -95,3 +96,11 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 def redis_url() -> str:
     """Redis for state tests; skips locally (fails in CI) when absent."""
     return require("LAPOR_TEST_REDIS_URL", "Redis")
+
+
+@pytest.fixture(scope="module")
+def kannel_binaries() -> None:
+    """Debian's Kannel (bearerbox, smsbox, fakesmsc); skips locally, fails in CI."""
+    missing = missing_binaries()
+    if missing:
+        unavailable(f"Kannel not installed ({', '.join(missing)}): apt-get install kannel kannel-extras")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,8 +17,6 @@ from bot.officers import dashboard
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from bot.web import health, rest, webhooks
-
-RuntimeFactory = Callable[[Settings], Any]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

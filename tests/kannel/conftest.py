@@ -19,9 +19,7 @@ from tests.fakes.kannel_gateway import (
     KannelGateway,
     WebhookReceiver,
     get_url,
-    missing_binaries,
 )
-from tests.services import IN_CI
 
 SECRET = "kannel-shared-secret-0123456789"
 SENDSMS_URL = "http://kannel.internal:13013/cgi-bin/sendsms"
@@ -87,16 +85,6 @@ class Parsed:
 
     items: list[Inbound | Receipt] = field(default_factory=list)
     rejected: list[WebhookRejected] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def kannel_binaries() -> None:
-    missing = missing_binaries()
-    if missing:
-        reason = f"Kannel not installed ({', '.join(missing)}): apt-get install kannel kannel-extras"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings, load_settings
 from bot.web.app import create_app
 from storage.db import create_engine, session_factory
-from tests.fakes.kannel_gateway import KannelGateway, free_port, get_url, missing_binaries
+from tests.fakes.kannel_gateway import KannelGateway, free_port, get_url
 from tests.fakes.twilio_api import FakeTwilioApi
-from tests.services import IN_CI
 from tests.sms_e2e import harness
 from tests.sms_e2e.harness import twilio_settings
 
@@ -109,16 +108,6 @@ class AppServer:
         self.server.should_exit = True
         self.thread.join(timeout=15)
         self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def kannel_binaries() -> None:
-    missing = missing_binaries()
-    if missing:
-        reason = f"Kannel not installed ({', '.join(missing)}): apt-get install kannel kannel-extras"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
