@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import load_settings
+from bot.settings import load_settings, require_deployable
 
 app = typer.Typer(help="lapor-chat: the SP4N-LAPOR! chat channel.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.")
@@ -41,6 +41,7 @@ def _serve(demo: bool) -> None:
         settings = demo_settings()
     else:
         settings = load_settings()
+        require_deployable(settings)
     configure(settings.log_level, settings.log_json)
     typer.echo(f"lapor-chat on http://{settings.host}:{settings.port} (database: {settings.database_url})")
     if demo:
@@ -71,6 +72,7 @@ def worker() -> None:
     from bot.runtime import build_runtime
 
     settings = load_settings(worker_in_process=False)
+    require_deployable(settings)
     configure(settings.log_level, settings.log_json)
 
     async def run() -> None:

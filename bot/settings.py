@@ -109,3 +109,25 @@ def load_settings(**overrides: object) -> Settings:
             f"LAPOR_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from None
+
+
+MIN_SECRET_KEY_CHARS = 32
+# Values that appear in examples and compose files; a deployment that kept one has no secret.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"change-me", "changeme", "change_me", "changeit", "secret", "secret-key", "your-secret-key"}
+)
+HOW_TO_MAKE_A_SECRET = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105
+
+
+def require_deployable(settings: Settings) -> None:
+    """Refuse to serve with defaults that are only safe in a demo on one laptop."""
+    key = settings.secret_key
+    if key is None or not key.strip():
+        problem = "is not set"
+    elif key.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        problem = "is a placeholder from an example"
+    elif len(key) < MIN_SECRET_KEY_CHARS:
+        problem = f"is shorter than {MIN_SECRET_KEY_CHARS} characters"
+    else:
+        return
+    raise SettingsError(f"LAPOR_SECRET_KEY {problem}; {HOW_TO_MAKE_A_SECRET}")

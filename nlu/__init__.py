@@ -8,6 +8,7 @@ fallback. Every parser returns ``nlu.types.ParseResult``.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from nlu.data import DATA_DIR, fingerprint, load_training
@@ -55,10 +56,12 @@ def load_model(path: Path | None = None, data_dir: Path = DATA_DIR) -> Model:
             return model
         _log.info("nlu model at %s is stale, retraining", path)
     except FileNotFoundError:
-        _log.info("no nlu model at %s, training one", path)
+        _log.info("no nlu model at %s: training one (a few seconds, once)", path)
     except (ValueError, KeyError, OSError):
         _log.warning("unreadable nlu model at %s, retraining", path)
+    started = time.perf_counter()
     model = train(load_training(data_dir), current)
+    _log.info("nlu model trained in %.1f s", time.perf_counter() - started)
     try:
         save(model, path)
     except OSError:

@@ -430,7 +430,7 @@ class _RedisChannels:
             with suppress(asyncio.CancelledError):
                 await self._reader
         if self._pubsub is not None:
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            await self._pubsub.aclose()
 
 
 class _Wakeup:

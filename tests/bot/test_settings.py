@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from typer.testing import CliRunner
 
+from bot.cli import app
 from bot.provider_channels import ChannelConfigError, build
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, require_deployable
 
 
 def test_defaults_are_embedded() -> None:
@@ -45,3 +47,32 @@ def test_telegram_token_without_secret_refuses_to_start() -> None:
     settings = load_settings(telegram_token="123:abc")
     with pytest.raises(ChannelConfigError, match="LAPOR_TELEGRAM_SECRET"):
         list(build(settings))
+
+
+@pytest.mark.parametrize(
+    ("secret", "problem"),
+    [
+        (None, "is not set"),
+        ("   ", "is not set"),
+        ("change-me", "is a placeholder"),
+        ("CHANGE-ME", "is a placeholder"),
+        ("x" * 31, "is shorter than 32"),
+    ],
+)
+def test_serving_refuses_an_unsafe_secret_key(secret: str | None, problem: str) -> None:
+    with pytest.raises(SettingsError, match=f"LAPOR_SECRET_KEY {problem}.*secrets.token_urlsafe"):
+        require_deployable(load_settings(secret_key=secret))
+
+
+def test_a_random_secret_key_is_deployable() -> None:
+    require_deployable(load_settings(secret_key="k3" * 16))
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_and_worker_exit_before_starting_without_a_secret_key(
+    monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("LAPOR_SECRET_KEY", "change-me")
+    result = CliRunner().invoke(app, [command])
+    assert result.exit_code != 0
+    assert "LAPOR_SECRET_KEY is a placeholder" in str(result.exception)
