@@ -9,9 +9,10 @@ call). Connectors are registered in one explicit table in ``bot/channels.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from datetime import timedelta
+from typing import Literal, Protocol, runtime_checkable
 
-from connectors.messages import Inbound, Outbound, Receipt, SendResult
+from connectors.messages import Inbound, Media, Outbound, Receipt, SendResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +85,111 @@ class Connector(Protocol):
     async def aclose(self) -> None:
         """Release the client's connections."""
         ...
+
+
+# Optional capabilities. The hub detects them with ``isinstance`` (they are runtime
+# checkable), so a channel offers only what its provider has.
+
+
+@runtime_checkable
+class FetchesMedia(Protocol):
+    """Downloads an inbound ``Media`` the provider only referenced (by URL or id)."""
+
+    async def fetch_media(self, media: Media) -> bytes:
+        """The bytes, bounded in size; raise ``connectors.media.MediaRejected``."""
+        ...
+
+
+@runtime_checkable
+class Handshake(Protocol):
+    """Answers a provider's ``GET`` on the webhook path (Meta's subscription check)."""
+
+    def handshake(self, request: WebhookRequest) -> WebhookResponse:
+        """The answer to a verification request; raise ``WebhookRejected`` (403) otherwise."""
+        ...
+
+
+OptKeyword = Literal["stop", "start"]
+
+
+@runtime_checkable
+class OptOutKeywords(Protocol):
+    """A channel where a citizen can unsubscribe with a word (STOP, BERHENTI...)."""
+
+    def opt_keyword(self, address: str, text: str) -> OptKeyword | None:
+        """The opt-out (``stop``) or opt-in (``start``) meaning of ``text``; None if neither."""
+        ...
+
+    def provider_answers(self, address: str, text: str) -> bool:
+        """Whether the provider itself confirms this keyword to the citizen (we stay silent)."""
+        ...
+
+
+@runtime_checkable
+class ConversationWindow(Protocol):
+    """A channel that accepts free-form text only for a while after the citizen's last
+    message (WhatsApp: 24 hours); outside it only approved templates go out."""
+
+    window: timedelta
+
+    def has_template(self, name: str) -> bool:
+        """Whether an approved template is configured for our template key ``name``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """One item of a long-polling batch: its offset and what it carried."""
+
+    offset: int
+    items: list[Inbound | Receipt]
+
+
+@runtime_checkable
+class LongPolling(Protocol):
+    """A channel whose provider can be polled for updates (no public URL needed)."""
+
+    async def poll(self, offset: int | None, wait_seconds: float) -> list[Update]:
+        """The updates after ``offset``; the caller acknowledges by passing the next offset."""
+        ...
+
+    async def webhook_url(self) -> str | None:
+        """The webhook the provider currently calls, if any (polling refuses to run then)."""
+        ...
+
+    async def set_webhook(self, url: str) -> None: ...
+
+    async def delete_webhook(self) -> None: ...
+
+
+@runtime_checkable
+class NumberPreference(Protocol):
+    """A transport that is preferred for some numbers of a shared scheme (Kannel: ``+62``).
+
+    Two connectors may share a scheme only when one of them prefers some numbers.
+    """
+
+    preferred_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A built connector and the webhook paths it serves (under ``/webhooks/``)."""
+
+    connector: Connector
+    paths: tuple[str, ...] = ()
+
+
+class ChannelConfigError(SystemExit):
+    """A channel's settings are incomplete or contradictory; the message names the variables."""
+
+
+class ChannelFactory(Protocol):
+    """What a channel folder registers: from the environment to zero or more connectors.
+
+    ``public_url`` is the base URL providers call (signatures are checked against it).
+    A channel that is not configured yields nothing; a half-configured one raises
+    ``ChannelConfigError``.
+    """
+
+    def __call__(self, public_url: str) -> list[Registration]: ...

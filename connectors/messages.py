@@ -85,13 +85,32 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class FailureReason(StrEnum):
+    """Why a provider refused or could not deliver a message, in words the hub acts on.
+
+    Each connector maps its provider's error codes to these inside its own folder;
+    the hub never sees a provider code.
+    """
+
+    OPTED_OUT = "opted_out"  # the recipient unsubscribed: send nothing more
+    OUTSIDE_WINDOW = "outside_window"  # free-form text refused: resend as the approved template
+    UNREACHABLE = "unreachable"  # the recipient blocked us or has no account
+    RATE_LIMITED = "rate_limited"  # too many messages: wait and retry
+    UNDELIVERABLE = "undeliverable"  # this message cannot be delivered; others may
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """A provider's delivery report for a message we sent earlier."""
+    """A provider's delivery report for a message we sent earlier.
+
+    ``error_code`` is the provider's code as text, recorded for officers;
+    ``reason`` is what it means, for the hub to act on.
+    """
 
     provider_message_id: str
     status: DeliveryStatus
     error_code: str | None = None
+    reason: FailureReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +166,7 @@ class SendOutcome(StrEnum):
     RATE_LIMITED = "rate_limited"
     UNREACHABLE = "unreachable"
     OPTED_OUT = "opted_out"
+    OUTSIDE_WINDOW = "outside_window"  # resend once as the approved template
     FAILED = "failed"
 
 
