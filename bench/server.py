@@ -13,7 +13,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     uvicorn.run(
-        "bot.web.app:app_from_env",
+        "bot.http.app:app_from_env",
         factory=True,
         host="127.0.0.1",
         port=int(os.environ["LAPOR_PORT"]),

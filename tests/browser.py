@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import uvicorn
 from fastapi import FastAPI
 
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime
+from bot.runtime.settings import Settings
 from tests.services import unavailable
 
 if TYPE_CHECKING:

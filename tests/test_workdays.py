@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.workdays import (
+from bot.core.workdays import (
     AUTO_CLOSE_DAYS,
     FOLLOW_UP_DAYS,
     FORWARD_DAYS,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.core.render import Option, Renderer
+from bot.core.workdays import due_dates
 from bot.engine import followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
@@ -13,8 +15,6 @@ from bot.engine.prefill import location_from, prefill
 from bot.engine.questions import Questions
 from bot.engine.state import ConversationState
 from bot.engine.turn import GiveConsent, StatusQuery, Submit, Turn, UserMessage
-from bot.render import Option, Renderer
-from bot.workdays import due_dates
 from connectors.phone import to_e164
 from dialogues.schema import Dialogue, Slot
 from dialogues.texts import Texts

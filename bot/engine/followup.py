@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.core.render import Option
 from bot.engine.matching import pick, yes_or_no
 from bot.engine.state import ConversationState
 from bot.engine.turn import Feedback, ReporterReply, Turn
-from bot.render import Option
 from nlu.types import ParseResult
 
 RATINGS = tuple(str(n) for n in range(1, 6))

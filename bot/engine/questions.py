@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.render import Option, Renderer
 from bot.engine.dates import format_date
 from bot.engine.state import ConversationState
-from bot.render import Option, Renderer
 from connectors.messages import Ask
 from dialogues.schema import Dialogue, Slot
 from nlu.types import CATEGORIES

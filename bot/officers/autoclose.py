@@ -18,7 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import Dispatcher
+from bot.core.workdays import AUTO_CLOSE_DAYS, working_days_between
+from bot.delivery.dispatcher import Dispatcher
 from bot.engine.dates import format_date, local_date
 from bot.officers.actions import status_mutation
 from bot.officers.auth import SYSTEM
@@ -26,7 +27,6 @@ from bot.officers.deadlines import current_due, overdue_clause
 from bot.officers.lifecycle import Status
 from bot.officers.notifications import already_notified, notify
 from bot.officers.service import ActionError, Change, Mutation, Services, act
-from bot.workdays import AUTO_CLOSE_DAYS, working_days_between
 from dialogues.texts import Texts
 from storage.models import Complaint
 from storage.officers_models import IdempotencyKey, OfficerSession

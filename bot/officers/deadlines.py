@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, or_
 
-from bot.workdays import add_working_days
+from bot.core.workdays import add_working_days
 from storage.models import Complaint
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.render import Option, Renderer
+from bot.delivery.outbox_payload import to_payload
+from bot.intake.status_replies import next_step
 from bot.officers.audit import audit
 from bot.officers.auth import Principal
-from bot.render import Option, Renderer
-from bot.status_replies import next_step
-from bot.wire import to_payload
 from connectors.messages import Outbound, Template, channel_of
 from dialogues.texts import Texts
 from storage import outbox

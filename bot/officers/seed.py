@@ -21,7 +21,7 @@ from bot.officers.routing import region_digits
 from storage.models import Agency
 from storage.officers_models import RoutingRule
 
-DEFAULT_SEED = Path(__file__).parent.parent / "seed" / "agencies.yaml"
+DEFAULT_SEED = Path(__file__).parent / "agencies.yaml"
 
 
 @dataclass(slots=True)

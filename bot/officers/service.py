@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import Dispatcher
-from bot.officers import followup_state
+from bot.delivery.dispatcher import Dispatcher
+from bot.officers import pending_question as followup_state
 from bot.officers.audit import audit
 from bot.officers.auth import Principal
 from bot.officers.pushes import YES_NO, Push, enqueue_push
@@ -67,7 +67,7 @@ class Busy(ActionError):
 
 
 class Services(Protocol):
-    """What actions need from the runtime (``bot.runtime.Runtime`` fits)."""
+    """What actions need from the runtime (``bot.runtime.process.Runtime`` fits)."""
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]: ...

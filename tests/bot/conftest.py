@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
+from bot.runtime.process import Runtime, build_runtime
+from bot.runtime.settings import load_settings
 from connectors.messages import Inbound, Outbound
 from tests.support import STATE_KINDS, Clock, state_settings_for
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from connectors.base import WebhookRequest, WebhookResponse
 from connectors.messages import Inbound, Outbound, Receipt, SendOutcome, SendResult
 from storage.models import InboundSeen, OutboxMessage

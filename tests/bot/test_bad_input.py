@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
 from tests.bot.conftest import Citizen
 

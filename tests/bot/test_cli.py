@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.runtime import build_runtime
-from bot.settings import load_settings
+from bot.cli.main import app
+from bot.runtime.process import build_runtime
+from bot.runtime.settings import load_settings
 from tests.bot.autopilot import Answers, file_complaint
 from tests.bot.conftest import Citizen
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.runtime import Runtime
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
 from tests.bot.autopilot import Answers, file_complaint
 

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from connectors.messages import Inbound
 from storage.models import InboundSeen, Message, OutboxMessage
 

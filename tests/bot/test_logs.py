@@ -6,8 +6,8 @@ import io
 import json
 import logging
 
-from bot.logs import JsonFormatter, MaskingFilter
-from bot.privacy import mask_address
+from bot.core.logs import JsonFormatter, MaskingFilter
+from bot.core.privacy import mask_address
 
 
 def _capture(json_lines: bool) -> tuple[logging.Logger, io.StringIO]:
@@ -43,7 +43,7 @@ def test_addresses_are_pseudonymised_stably() -> None:
 
 
 def test_configure_twice_keeps_one_handler_of_ours_and_others_alone() -> None:
-    from bot.logs import configure
+    from bot.core.logs import configure
 
     root = logging.getLogger()
     before = list(root.handlers)

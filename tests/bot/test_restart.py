@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from tests.bot.conftest import Citizen, Clock, RuntimeFactory
 
 DESCRIPTION = "sampah menumpuk di pinggir jalan dekat pasar sudah tiga hari"

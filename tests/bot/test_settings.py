@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.provider_channels import ChannelConfigError, build
-from bot.settings import SettingsError, load_settings, require_deployable
+from bot.cli.main import app
+from bot.runtime.provider_channels import ChannelConfigError, build
+from bot.runtime.settings import SettingsError, load_settings, require_deployable
 
 
 def test_defaults_are_embedded() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from tests.bot.autopilot import Answers, file_complaint
 from tests.bot.conftest import Citizen
 

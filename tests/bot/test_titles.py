@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.records import TITLE_LIMIT, propose_title
+from bot.intake.turn_records import TITLE_LIMIT, propose_title
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from storage.models import Complaint, Reporter
 from tests.bot.conftest import Citizen, Clock
 from tests.bot.transcripts import REGENERATE, Transcript, duration, load_all

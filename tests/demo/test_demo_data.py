@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo.mode import DemoOnly, demo_settings
-from bot.demo.reset import reset_demo
-from bot.demo.samples import SAMPLES
-from bot.demo.seed import DEMO_EMAIL, ensure_demo_data
-from bot.runtime import Runtime
-from bot.settings import SettingsError, load_settings
+from bot.http.demo.mode import DemoOnly, demo_settings
+from bot.http.demo.reset import reset_demo
+from bot.http.demo.samples import SAMPLES
+from bot.http.demo.seed import DEMO_EMAIL, ensure_demo_data
+from bot.runtime.process import Runtime
+from bot.runtime.settings import SettingsError, load_settings
 from connectors.messages import Inbound
 from storage.models import Agency, Complaint, Reporter
 from storage.officers_models import Officer

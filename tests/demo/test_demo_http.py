@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.demo.router import COOKIE
-from bot.demo.seed import DEMO_EMAIL, ensure_demo_data
-from bot.officers.web_session import COOKIE as DASHBOARD_COOKIE
+from bot.http.dashboard.sessions import COOKIE as DASHBOARD_COOKIE
+from bot.http.demo.router import COOKIE
+from bot.http.demo.seed import DEMO_EMAIL, ensure_demo_data
 from tests.webchat.support import RuntimeFactory, client, json_headers
 
 TELEGRAM = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demo.phones import phone_named, render_phone, split_segments
+from bot.http.demo.phones import phone_named, render_phone, split_segments
 from connectors.messages import Ask, Choice, Outbound
 from connectors.sms import count_segments, is_gsm7
 

@@ -22,8 +22,8 @@ import pytest
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.settings import Settings, load_settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.settings import Settings, load_settings
 from storage.db import create_engine, session_factory
 from tests.fakes.kannel_gateway import KannelGateway, free_port, get_url
 from tests.fakes.twilio_api import FakeTwilioApi

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli_nlu import app
+from bot.cli.nlu import app
 from nlu import model as model_module
 
 runner = CliRunner()

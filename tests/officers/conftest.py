@@ -9,9 +9,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime, build_runtime
+from bot.runtime.settings import load_settings
 from tests.officers.support import MONDAY, RecordingConnector
 from tests.support import Clock
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.officers.accounts import add_officer
 from bot.officers.auth import hash_password
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from connectors.base import WebhookRequest, WebhookResponse
 from connectors.messages import Contact, Inbound, Outbound, Receipt, SendOutcome, SendResult
 from storage.models import Complaint, Conversation, Reporter, StatusEvent

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from tests.officers.support import bearer, file_by_chat, officer, say
 
 NAME = "Siti Rahmawati Kusumadewi"
@@ -39,7 +39,7 @@ async def test_an_anonymous_reporter_is_nowhere(
     client: httpx.AsyncClient, runtime: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Database drivers echo SQL parameters at DEBUG (all of a reporter's row); they are
-    # pinned at WARNING, as bot.logs.configure must pin them in production.
+    # pinned at WARNING, as bot.core.logs.configure must pin them in production.
     for driver in DRIVER_LOGGERS:
         caplog.set_level(logging.WARNING, logger=driver)
     caplog.set_level(logging.DEBUG)  # last: this also opens the capturing handler to DEBUG

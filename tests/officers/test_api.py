@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from storage.models import Complaint, OutboxMessage, Reporter, StatusEvent
 from storage.officers_models import AuditEntry
 from tests.officers.support import bearer, file_by_chat, insert_complaint, officer, say

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 
 from bot.officers.autoclose import Housekeeping, auto_close, remind_overdue
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from storage.models import Complaint, OutboxMessage, StatusEvent
 from storage.officers_models import OfficerNotification
 from tests.officers.support import bearer, file_by_chat, insert_complaint, officer, say

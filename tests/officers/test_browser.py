@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.workdays import add_working_days
 from bot.engine.dates import local_date
-from bot.runtime import build_runtime
-from bot.settings import Settings, load_settings
-from bot.workdays import add_working_days
+from bot.runtime.process import build_runtime
+from bot.runtime.settings import Settings, load_settings
 from tests.browser import ARTIFACTS, chromium, free_socket, serving
 from tests.officers.support import insert_complaint, officer
 

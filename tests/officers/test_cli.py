@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app as lapor
-from bot.cli_agencies import app as agencies
+from bot.cli.agencies import app as agencies
+from bot.cli.main import app as lapor
 from bot.officers.auth import digest
 from storage.db import create_engine, session_factory
 from storage.officers_models import ApiToken, Officer

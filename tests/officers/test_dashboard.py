@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.officers.dashboard import CSP
-from bot.runtime import Runtime
+from bot.http.dashboard.routes import CSP
+from bot.runtime.process import Runtime
 from storage.models import Attachment, Complaint
 from storage.officers_models import AuditEntry
 from tests.officers.support import insert_complaint, officer

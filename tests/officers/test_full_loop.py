@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from tests.officers.support import bearer, file_by_chat, officer, say
 
 

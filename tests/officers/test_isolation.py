@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from storage.models import Attachment, Complaint
 from tests.officers.support import bearer, insert_complaint, officer
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.officers.lifecycle import OFFICER_TARGETS, TRANSITIONS, Status, allowed, next_statuses
 from bot.officers.routing import route
 from bot.officers.seed import load_seed, seed
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from storage.models import Agency, Complaint
 from storage.officers_models import RoutingRule
 from tests.officers.support import file_by_chat

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.python.asgi import shutdown_lifespans
 
-from bot.runtime import build_runtime
-from bot.settings import Settings, load_settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import build_runtime
+from bot.runtime.settings import Settings, load_settings
 from tests.officers.support import insert_complaint, officer
 
 # Per operation: valid requests, then requests that break the schema on purpose.

@@ -10,9 +10,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select
 
-from bot.dispatch import LEASE, Dispatcher
+from bot.delivery.dispatcher import LEASE, Dispatcher
 from bot.officers.pushes import Push, enqueue_push
-from bot.runtime import Runtime
+from bot.runtime.process import Runtime
 from connectors.messages import Outbound, SendOutcome, SendResult
 from storage import outbox
 from storage.models import Complaint, OutboxMessage, Reporter

@@ -22,10 +22,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.http.app import create_app
 from bot.officers.pushes import enqueue_push, for_status
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from bot.web.app import create_app
+from bot.runtime.process import Runtime, build_runtime
+from bot.runtime.settings import load_settings
 from storage.models import Attachment, Complaint, InboundSeen, Message, OutboxMessage, Reporter
 from tests import support
 from tests.fakes import twilio_api as fake_twilio

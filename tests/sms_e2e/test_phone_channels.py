@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.channels import Channels, build_channels
-from bot.provider_channels import ChannelConfigError
-from bot.settings import SettingsError, load_settings
-from bot.tel_routing import TelRouter
+from bot.delivery.channels import Channels, build_channels
+from bot.delivery.tel_routing import TelRouter
+from bot.runtime.provider_channels import ChannelConfigError
+from bot.runtime.settings import SettingsError, load_settings
 from storage.state import open_state_store
 from tests.fakes.twilio_api import FakeTwilioApi
 from tests.sms_e2e.harness import twilio_settings

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.telegram_polling import Poller
+from bot.intake.long_polling import Poller
 from tests.fakes.telegram_api import Call, callback_update, private_chat, text_update, user
 from tests.telegram_e2e.conftest import TelegramBot
 

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime, build_runtime
+from bot.runtime.settings import load_settings
 from connectors.telegram import TelegramConnector
 from connectors.telegram_pacing import SendPacer
 from tests import support

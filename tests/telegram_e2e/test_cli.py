@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from connectors.telegram import ALLOWED_UPDATES
 from tests.fakes.telegram_api import FakeTelegramApi, text_update
 from tests.telegram_e2e.citizen import RICH_REPORT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.wire import to_payload
+from bot.delivery.outbox_payload import to_payload
 from connectors.messages import Choice, Outbound
 from storage import outbox
 from tests.telegram_e2e.citizen import RICH_REPORT, Citizen, file_report

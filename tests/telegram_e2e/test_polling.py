@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.outcome import Outcome
-from bot.telegram_polling import Handler, Poller, PollingOptions, PollingStopped
+from bot.intake.long_polling import Handler, Poller, PollingOptions, PollingStopped
+from bot.intake.outcome import Outcome
 from connectors.messages import Inbound
 from storage.models import InboundSeen
 from tests.fakes.telegram_api import text_update

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings, load_settings
+from bot.runtime.settings import Settings, load_settings
 from tests.browser import LiveServer, free_socket, serving
 
 

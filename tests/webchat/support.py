@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
-from bot.web.app import create_app
+from bot.http.app import create_app
+from bot.runtime.process import Runtime, build_runtime
+from bot.runtime.settings import load_settings
 
 ORIGIN = "http://testserver"
 RuntimeFactory = Callable[..., Awaitable[Runtime]]

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.demo.seed import demo_officer
-from bot.local_channel import LocalConnector
+from bot.delivery.local_channel import LocalConnector
+from bot.http.demo.seed import demo_officer
+from bot.http.webchat.router import COOKIE
 from bot.officers.actions import change_status
 from bot.officers.auth import principal_of
-from bot.runtime import Runtime
-from bot.webchat.router import COOKIE
+from bot.runtime.process import Runtime
 from connectors.messages import Choice, Outbound
 from tests.browser import ARTIFACTS, LiveServer, chromium, watched_page
 from tests.webchat.live import live_server

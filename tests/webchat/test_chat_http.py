@@ -7,8 +7,8 @@ import re
 import httpx
 import pytest
 
-from bot.webchat import router
-from bot.webchat.router import COOKIE
+from bot.http.webchat import router
+from bot.http.webchat.router import COOKIE
 from tests.webchat.support import ORIGIN, RuntimeFactory, client, json_headers
 
 

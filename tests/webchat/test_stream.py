@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.local_channel import LocalConnector, push_channel
-from bot.runtime import Runtime
-from bot.webchat.router import COOKIE
-from bot.webchat.stream import events
+from bot.delivery.local_channel import LocalConnector, push_channel
+from bot.http.webchat.router import COOKIE
+from bot.http.webchat.stream import events
+from bot.runtime.process import Runtime
 from connectors.messages import Choice, Outbound
 from tests.webchat.live import live_server
 from tests.webchat.support import RuntimeFactory

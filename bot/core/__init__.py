@@ -1,0 +1,1 @@
+"""Pure helpers every layer may use: rendering texts, working days, text hygiene, privacy, logs."""

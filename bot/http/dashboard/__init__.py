@@ -1,0 +1,1 @@
+"""The officers' dashboard under ``/dashboard``."""

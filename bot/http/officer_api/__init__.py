@@ -1,0 +1,1 @@
+"""The officer REST API under ``/api/v1``."""

@@ -1,0 +1,1 @@
+"""Intake: a citizen's message becomes state, records and replies, atomically."""

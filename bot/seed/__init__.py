@@ -1,1 +1,0 @@
-"""Seed data shipped with lapor-chat (agencies and routing rules)."""
