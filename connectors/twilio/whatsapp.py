@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
-from connectors.base import WebhookRequest, WebhookResponse
+from connectors.base import OptKeyword, WebhookRequest, WebhookResponse
 from connectors.messages import (
     Inbound,
     Media,
@@ -29,12 +29,13 @@ from connectors.messages import (
     SendResult,
     Template,
 )
-from connectors.sms import render_choices
-from connectors.twilio_channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
-from connectors.twilio_inbound import channel_address
-from connectors.twilio_media import DEFAULT_MAX_BYTES
+from connectors.sms import render_choices, sms_keyword
+from connectors.twilio.channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
+from connectors.twilio.inbound import channel_address
+from connectors.twilio.media import DEFAULT_MAX_BYTES
 
 MAX_BODY_CHARS = 1600  # Twilio's limit for one message body
+WINDOW = timedelta(hours=24)  # free-form text only this long after the citizen's last message
 
 
 class TwilioWhatsAppConnector:
@@ -42,6 +43,17 @@ class TwilioWhatsAppConnector:
 
     name: str = "twilio_whatsapp"
     schemes: tuple[str, ...] = ("whatsapp",)
+    window: timedelta = WINDOW
+
+    def opt_keyword(self, address: str, text: str) -> OptKeyword | None:
+        """STOP / BERHENTI / START: Twilio leaves WhatsApp's keywords to us."""
+        return sms_keyword(text)
+
+    def provider_answers(self, address: str, text: str) -> bool:
+        return False
+
+    def has_template(self, name: str) -> bool:
+        return name in self._templates
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ connector) and never logs, because Twilio's default client logs phone numbers.
 that a local fake can stand in for Twilio.
 
 Twilio errors become a ``SendOutcome``: 429 rate limited, 5xx and network
-errors retried, 21610 opted out, 21211/21614 unreachable, the rest failed.
+errors retried, the codes of ``connectors.twilio.errors`` as their reasons, the rest failed.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from twilio.http import AsyncHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from connectors.messages import SendOutcome, SendResult
+from connectors.messages import FailureReason, SendOutcome, SendResult
+from connectors.twilio.errors import reason_for
 
 DEFAULT_TIMEOUT = 15.0
-_OPTED_OUT = frozenset({21610})
-_UNREACHABLE = frozenset({21211, 21614, 63003})
 _logger = logging.getLogger(__name__)
 
 
@@ -135,10 +134,13 @@ def result_for_error(status: int, code: int | None) -> SendResult:
     The error text names only the codes: Twilio's messages quote phone numbers.
     """
     error = f"twilio HTTP {status} error {code}"
-    if code in _OPTED_OUT:
+    reason = reason_for(code)
+    if reason is FailureReason.OPTED_OUT:
         return SendResult(SendOutcome.OPTED_OUT, error=error)
-    if code in _UNREACHABLE:
+    if reason is FailureReason.UNREACHABLE:
         return SendResult(SendOutcome.UNREACHABLE, error=error)
+    if reason is FailureReason.OUTSIDE_WINDOW:
+        return SendResult(SendOutcome.OUTSIDE_WINDOW, error=error)
     if status == 429 or code == 20429:
         return SendResult(SendOutcome.RATE_LIMITED, error=error)
     if status >= 500:

@@ -9,9 +9,7 @@ path to whichever Twilio connector is configured.
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -20,10 +18,11 @@ from twilio.request_validator import RequestValidator
 
 from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.messages import Inbound, Media, Receipt, SendResult
-from connectors.twilio_client import DEFAULT_TIMEOUT, TwilioMessages
-from connectors.twilio_inbound import parse_inbound
-from connectors.twilio_media import DEFAULT_MAX_BYTES, TwilioMediaFetcher
-from connectors.twilio_webhook import is_status_callback, parse_status, verified_form
+from connectors.tls import ssl_context
+from connectors.twilio.client import DEFAULT_TIMEOUT, TwilioMessages
+from connectors.twilio.inbound import parse_inbound
+from connectors.twilio.media import DEFAULT_MAX_BYTES, TwilioMediaFetcher
+from connectors.twilio.webhook import is_status_callback, parse_status, verified_form
 
 EMPTY_TWIML = WebhookResponse(
     status=200,
@@ -36,12 +35,6 @@ _logger = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@functools.cache
-def ssl_context() -> ssl.SSLContext:
-    """One TLS context for every client: building one reads the CA bundle (~0.3 s)."""
-    return httpx.create_ssl_context()
 
 
 class TwilioChannel:

@@ -29,7 +29,7 @@ from urllib.parse import unquote_to_bytes, urlencode, urlsplit
 
 import httpx
 
-from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
+from connectors.base import OptKeyword, WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.messages import (
     DeliveryStatus,
     Inbound,
@@ -39,8 +39,8 @@ from connectors.messages import (
     SendResult,
 )
 from connectors.phone import tel_number, to_e164
-from connectors.sms import render_sms
-from connectors.twilio_channel import ssl_context  # one shared TLS context
+from connectors.sms import render_sms, sms_keyword
+from connectors.tls import ssl_context
 
 MAX_FIELDS = 20
 MAX_FIELD_CHARS = 256
@@ -78,6 +78,15 @@ class KannelConnector:
 
     name: str = "kannel"
     schemes: tuple[str, ...] = ("tel",)
+    # Kannel reaches Indonesian subscribers through the operator's SMSC.
+    preferred_prefixes: tuple[str, ...] = ("+62",)
+
+    def opt_keyword(self, address: str, text: str) -> OptKeyword | None:
+        """STOP / BERHENTI / START: the SMSC leaves keywords to us."""
+        return sms_keyword(text)
+
+    def provider_answers(self, address: str, text: str) -> bool:
+        return False
 
     def __init__(
         self,

@@ -6,29 +6,27 @@ python-telegram-bot is used as a typed client and parser only, never its
 
 from __future__ import annotations
 
-import functools
 import hmac
 import json
 import logging
 import re
-import ssl
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, TelegramError
 from telegram.request import HTTPXRequest
 
-from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
+from connectors.base import ProviderCallFailed, Update, WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.media import MediaRejected
 from connectors.messages import Inbound, Media, Outbound, Receipt, SendOutcome, SendResult
-from connectors.telegram_calls import UnexpectedAnswer, check_size, download_file, raw_updates
-from connectors.telegram_errors import TelegramApiError, api_error, describe, send_result
-from connectors.telegram_pacing import SendPacer
-from connectors.telegram_parse import SCHEME, NotAnUpdate, parse_update
-from connectors.telegram_render import KeyboardLabels, Markup, render_markup, split_text
+from connectors.telegram.calls import UnexpectedAnswer, check_size, download_file, raw_updates
+from connectors.telegram.errors import TelegramApiError, api_error, describe, send_result
+from connectors.telegram.pacing import SendPacer
+from connectors.telegram.parse import SCHEME, NotAnUpdate, parse_update
+from connectors.telegram.render import KeyboardLabels, Markup, render_markup, split_text
+from connectors.tls import ssl_context
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -107,7 +105,7 @@ class TelegramConnector:
             write_timeout=timeout,
             connect_timeout=timeout,
             pool_timeout=timeout,
-            httpx_kwargs={"verify": _tls()},
+            httpx_kwargs={"verify": ssl_context()},
         )
 
     # -- inbound ---------------------------------------------------------------
@@ -214,6 +212,28 @@ class TelegramConnector:
         base_url = self._bot.base_url
         return await self._call(raw_updates(self._poll_request, base_url, offset, timeout, allowed_updates))
 
+    async def poll(self, offset: int | None, wait_seconds: int) -> list[Update]:
+        """One getUpdates: each update with what it carried (``LongPolling``)."""
+        try:
+            raw = await self.get_updates(offset, wait_seconds)
+        except TelegramApiError as exc:
+            raise ProviderCallFailed(
+                f"Telegram refused getUpdates: {exc.reason}",
+                retryable=exc.retryable,
+                retry_after=exc.retry_after,
+            ) from exc
+        return [update for update in map(self._update, raw) if update is not None]
+
+    def _update(self, raw: dict[str, Any]) -> Update | None:
+        update_id = raw.get("update_id")
+        if type(update_id) is not int:
+            logger.warning("skipping an update without an update_id")
+            return None
+        try:
+            return Update(update_id, list(parse_update(raw)))
+        except NotAnUpdate as exc:
+            return Update(update_id, [], skipped=str(exc))
+
     async def set_webhook(
         self,
         url: str,
@@ -248,12 +268,6 @@ class TelegramConnector:
         """Close both HTTP clients."""
         await self._request.shutdown()
         await self._poll_request.shutdown()
-
-
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    """One verifying TLS context per process: building one loads every CA (slow)."""
-    return httpx.create_ssl_context()
 
 
 def chat_id_of(address: str) -> int:

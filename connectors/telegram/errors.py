@@ -17,6 +17,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from connectors.base import ProviderCallFailed
 from connectors.messages import SendOutcome, SendResult
 
 # BadRequest descriptions that mean the person cannot be reached at all.
@@ -24,14 +25,8 @@ _UNREACHABLE_HINTS = ("chat not found", "user not found", "peer_id_invalid")
 _NO_RETRY = (InvalidToken, EndPointNotFound, Conflict, ChatMigrated, Forbidden)
 
 
-class TelegramApiError(Exception):
+class TelegramApiError(ProviderCallFailed):
     """A Bot API call other than ``send`` failed; ``retryable`` says whether to try again."""
-
-    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retryable = retryable
-        self.retry_after = retry_after
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from connectors.base import WebhookRejected, WebhookRequest
 from connectors.messages import DeliveryStatus, Receipt
+from connectors.twilio.errors import reason_for
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 200
@@ -133,4 +134,5 @@ def parse_status(form: TwilioForm) -> list[Receipt]:
     error_code = form.get("ErrorCode", 16) or None
     if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
         raise WebhookRejected(400, "malformed ErrorCode")
-    return [Receipt(provider_message_id=sid, status=_STATUSES[status], error_code=error_code)]
+    reason = reason_for(int(error_code)) if error_code else None
+    return [Receipt(provider_message_id=sid, status=_STATUSES[status], error_code=error_code, reason=reason)]

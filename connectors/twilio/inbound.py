@@ -17,8 +17,8 @@ from datetime import datetime
 from connectors.base import WebhookRejected
 from connectors.messages import Inbound, Location, Media
 from connectors.phone import to_e164
-from connectors.twilio_media import ACCEPTED_TYPES
-from connectors.twilio_webhook import MAX_TEXT_CHARS, TwilioForm, message_sid
+from connectors.twilio.media import ACCEPTED_TYPES
+from connectors.twilio.webhook import MAX_TEXT_CHARS, TwilioForm, message_sid
 
 MAX_TWILIO_MEDIA = 10  # Twilio's own limit per message
 _MEDIA_URL = re.compile(r"https?://[^\s]+")

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import httpx
 
-from connectors.base import WebhookRequest, WebhookResponse
+from connectors.base import OptKeyword, WebhookRequest, WebhookResponse
 from connectors.messages import (
     Inbound,
     Media,
@@ -23,8 +23,9 @@ from connectors.messages import (
 )
 from connectors.phone import tel_number
 from connectors.sms import render_sms
-from connectors.twilio_channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
-from connectors.twilio_media import DEFAULT_MAX_BYTES
+from connectors.twilio.channel import DEFAULT_MAX_MEDIA, EMPTY_TWIML, TwilioChannel, utc_now
+from connectors.twilio.keywords import twilio_answers, twilio_keyword
+from connectors.twilio.media import DEFAULT_MAX_BYTES
 
 
 class TwilioSmsConnector:
@@ -32,6 +33,12 @@ class TwilioSmsConnector:
 
     name: str = "twilio_sms"
     schemes: tuple[str, ...] = ("tel",)
+
+    def opt_keyword(self, address: str, text: str) -> OptKeyword | None:
+        return twilio_keyword(text)
+
+    def provider_answers(self, address: str, text: str) -> bool:
+        return twilio_answers(text)
 
     def __init__(
         self,

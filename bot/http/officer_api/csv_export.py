@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from bot.http.officer_api.schemas import ComplaintSummary
+from bot.officers.schemas import ComplaintSummary
 
 COLUMNS = (
     "ticket", "created_at", "status", "kind", "category", "agency", "regency_code", "regency_name",
