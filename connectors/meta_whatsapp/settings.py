@@ -73,6 +73,11 @@ class MetaSettings(BaseSettings):
             raise ChannelConfigError(f"{env_name('graph_url')} must be an http(s) URL")
 
 
+def env_file() -> str | None:
+    """The dotenv file to read: ``LAPOR_ENV_FILE`` (empty: none), else ``.env``."""
+    return os.environ.get("LAPOR_ENV_FILE", ".env") or None
+
+
 def env_name(field: str) -> str:
     return f"{ENV_PREFIX}{field.upper()}"
 
@@ -80,7 +85,8 @@ def env_name(field: str) -> str:
 def load_settings() -> MetaSettings:
     """The settings from the environment; a malformed value names its variable."""
     try:
-        return MetaSettings()
+        # Read again at each load (not only at import) so that a test can switch it off.
+        return MetaSettings(_env_file=env_file())  # type: ignore[call-arg]
     except SettingsError as exc:  # a JSON value that does not parse
         raise ChannelConfigError(f"invalid WhatsApp (Meta) settings: {exc}") from exc
     except ValidationError as exc:

@@ -120,6 +120,12 @@ class GraphError:
 
 
 @dataclass
+class _Failure:
+    error: GraphError
+    after: int  # sends still to let through first
+
+
+@dataclass
 class _StoredMedia:
     content: bytes
     mime_type: str
@@ -130,7 +136,7 @@ class _StoredMedia:
 class _State:
     requests: list[Recorded] = field(default_factory=list)
     messages: list[SentMessage] = field(default_factory=list)
-    failures: list[GraphError] = field(default_factory=list)
+    failures: list[_Failure] = field(default_factory=list)
     failures_for: dict[str, GraphError] = field(default_factory=dict)
     media: dict[str, _StoredMedia] = field(default_factory=dict)
     media_urls: dict[str, str] = field(default_factory=dict)  # media id -> URL override
@@ -190,18 +196,23 @@ class FakeMetaGraph:
 
     # -- programming it ----------------------------------------------------
 
-    def fail_next(self, code: int, status: int = 400, *, times: int = 1, subcode: int | None = None) -> None:
-        """Answer the next ``times`` sends with Graph error ``code`` (HTTP ``status``)."""
+    def fail_next(
+        self, code: int, status: int = 400, *, times: int = 1, after: int = 0, subcode: int | None = None
+    ) -> None:
+        """Answer ``times`` sends with Graph error ``code`` (HTTP ``status``), once
+        ``after`` sends have succeeded (to hit the second part of a reply)."""
+        error = GraphError(status, code, subcode)
         with self._lock:
-            self._state.failures.extend(GraphError(status, code, subcode) for _ in range(times))
+            self._state.failures.extend(_Failure(error, after if i == 0 else 0) for i in range(times))
 
     def fail_for(self, to: str, code: int, status: int = 400) -> None:
         """Answer every send to ``to`` (digits) with this error."""
         with self._lock:
             self._state.failures_for[to] = GraphError(status, code)
 
-    def server_error(self, status: int = 500, *, times: int = 1) -> None:
-        self.fail_next(131000 if status == 500 else 1, status, times=times)
+    def server_error(self, status: int = 500, *, times: int = 1, after: int = 0) -> None:
+        """Answer with a 5xx (Meta's code 131000 "Something went wrong")."""
+        self.fail_next(131000, status, times=times, after=after)
 
     def add_media(
         self,
@@ -295,9 +306,9 @@ class FakeMetaGraph:
     def app(self) -> Starlette:
         return Starlette(
             routes=[
+                Route("/download/{media}", self._download, methods=["GET"]),
                 Route("/{version}/{number}/messages", self._send, methods=["POST"]),
                 Route("/{version}/{media}", self._media_info, methods=["GET"]),
-                Route("/download/{media}", self._download, methods=["GET"]),
             ]
         )
 
@@ -351,7 +362,13 @@ class FakeMetaGraph:
         with self._lock:
             if to in self._state.failures_for:
                 return self._state.failures_for[to]
-            return self._state.failures.pop(0) if self._state.failures else None
+            if not self._state.failures:
+                return None
+            first = self._state.failures[0]
+            if first.after > 0:
+                first.after -= 1
+                return None
+            return self._state.failures.pop(0).error
 
     async def _media_info(self, request: Request) -> Response:
         media_id = request.path_params["media"]
@@ -367,6 +384,8 @@ class FakeMetaGraph:
     ) -> Response:
         if not self._authorized(request):
             return GraphError(401, 190).response()
+        if request.path_params["version"] != self.api_version:
+            return GraphError(400, 100).response()
         if stored is None:
             return GraphError(404, 100, 33).response()
         return JSONResponse(
