@@ -38,11 +38,12 @@ class Labels:
     list_button: str  # opens a list message
     more_choices: str  # the body of a list's second page
     choose: str  # the body when an interactive has no text of its own
+    or_choose: str  # the body of choices that follow a location request
 
 
 LABELS: Mapping[str, Labels] = {
-    "id": Labels("Pilih", "Pilihan lainnya:", "Silakan pilih:"),
-    "en": Labels("Choose", "More choices:", "Please choose:"),
+    "id": Labels("Pilih", "Pilihan lainnya:", "Silakan pilih:", "Atau pilih:"),
+    "en": Labels("Choose", "More choices:", "Please choose:", "Or choose:"),
 }
 
 
@@ -67,26 +68,28 @@ def render(outbound: Outbound, templates: Mapping[str, ApprovedTemplate]) -> lis
     if outbound.template is not None:
         return [render_template(outbound.template, templates)]
     labels = labels_for(outbound.language)
-    text = outbound.text.strip()
-    interactive_count = bool(outbound.choices) or outbound.ask is Ask.LOCATION
-    if not (text or interactive_count or outbound.media):
+    interactive = bool(outbound.choices) or outbound.ask is Ask.LOCATION
+    parts, body = _text_parts(outbound.text.strip(), interactive)
+    if not (parts or body or interactive or outbound.media):
         raise Unsendable("message text is empty")
-    parts = split_text(text, MAX_TEXT) if text else []
-    if interactive_count and parts:
-        head, tail = split_tail(parts[-1], MAX_INTERACTIVE_BODY)
-        parts = [*parts[:-1], *([head] if head else [])]
-        body = tail
-    else:
-        body = ""
     messages = [_text(part) for part in parts]
     if outbound.ask is Ask.LOCATION:
         messages.append(_location_request(body or labels.choose))
         if outbound.choices:
-            messages.extend(render_choices(outbound.choices, labels.more_choices, labels))
+            messages.extend(render_choices(outbound.choices, labels.or_choose, labels))
     elif outbound.choices:
         messages.extend(render_choices(outbound.choices, body or labels.choose, labels))
     messages.extend(_media(item) for item in outbound.media if item.url)
     return messages
+
+
+def _text_parts(text: str, interactive: bool) -> tuple[list[str], str]:
+    """The plain text messages, and the end of the text kept for an interactive body."""
+    parts = split_text(text, MAX_TEXT) if text else []
+    if not (interactive and parts):
+        return parts, ""
+    head, tail = split_tail(parts[-1], MAX_INTERACTIVE_BODY)
+    return [*parts[:-1], *([head] if head else [])], tail
 
 
 def render_template(template: Template, templates: Mapping[str, ApprovedTemplate]) -> Message:
