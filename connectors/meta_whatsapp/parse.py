@@ -20,6 +20,9 @@ from connectors.meta_whatsapp.errors import reason_for_code, receipt_status
 MAX_TEXT_CHARS = 8192
 MAX_ID_CHARS = 256
 ACCEPTED_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+# A reaction or a system notice (the citizen changed number) is not a message to
+# answer: an "I cannot read this" reply to a thumbs-up would only be noise.
+IGNORED_TYPES = frozenset({"reaction", "system"})
 _OBJECT = "whatsapp_business_account"
 
 
@@ -54,8 +57,10 @@ def _message_values(root: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _items_of(value: dict[str, Any], now: datetime) -> Iterator[Inbound | Receipt]:
     names = _profile_names(value)
-    for message in _list(value.get("messages", []), "messages"):
-        yield parse_message(_dict(message, "message"), names, now)
+    for item in _list(value.get("messages", []), "messages"):
+        message = _dict(item, "message")
+        if message.get("type") not in IGNORED_TYPES:
+            yield parse_message(message, names, now)
     for status in _list(value.get("statuses", []), "statuses"):
         yield parse_status(_dict(status, "status"))
 

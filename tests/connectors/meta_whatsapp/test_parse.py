@@ -99,6 +99,7 @@ EXPECTED: dict[str, list[Inbound | Receipt]] = {
     "status_failed_131051": failed("131051", FailureReason.UNDELIVERABLE),
     "status_failed_131050": failed("131050", FailureReason.OPTED_OUT),
     "status_failed_other": failed("131000", None),
+    "reaction": [],
     "account_update": [],
     "template_status_update": [],
 }
@@ -257,8 +258,19 @@ def test_handshake_echoes_the_challenge(parser: MetaWhatsAppConnector) -> None:
         {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
         {"hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
         {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN},
+        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1\r\nSet-Cookie: x"},
+        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "9" * 257},
     ],
-    ids=["wrong-token", "empty-token", "no-token", "wrong-mode", "no-mode", "no-challenge"],
+    ids=[
+        "wrong-token",
+        "empty-token",
+        "no-token",
+        "wrong-mode",
+        "no-mode",
+        "no-challenge",
+        "control-chars",
+        "oversized",
+    ],
 )
 def test_handshake_refused(parser: MetaWhatsAppConnector, query: dict[str, str]) -> None:
     with pytest.raises(WebhookRejected) as rejected:
