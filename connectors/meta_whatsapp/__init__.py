@@ -8,7 +8,7 @@ and ``ConversationWindow``. The interface is fixed in docs (settings
 
 from __future__ import annotations
 
-from connectors.base import Registration
+from connectors.base import ChannelFactory, Registration
 from connectors.meta_whatsapp.connector import MetaLimits, MetaWhatsAppConnector
 from connectors.meta_whatsapp.preview import preview
 from connectors.meta_whatsapp.render import ApprovedTemplate
@@ -45,3 +45,6 @@ def connector_from(settings: MetaSettings) -> MetaWhatsAppConnector:
         graph_url=settings.graph_url,
         api_version=settings.api_version,
     )
+
+
+_factory: ChannelFactory = channel  # checked by mypy: ``channel`` is a ChannelFactory

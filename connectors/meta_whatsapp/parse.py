@@ -61,8 +61,10 @@ def _items_of(value: dict[str, Any], now: datetime) -> Iterator[Inbound | Receip
         message = _dict(item, "message")
         if message.get("type") not in IGNORED_TYPES:
             yield parse_message(message, names, now)
-    for status in _list(value.get("statuses", []), "statuses"):
-        yield parse_status(_dict(status, "status"))
+    for item in _list(value.get("statuses", []), "statuses"):
+        receipt = parse_status(_dict(item, "status"))
+        if receipt is not None:
+            yield receipt
 
 
 def _profile_names(value: dict[str, Any]) -> dict[str, str]:
@@ -160,11 +162,15 @@ _READERS = {
 }
 
 
-def parse_status(status: dict[str, Any]) -> Receipt:
-    """A delivery report: ``read`` counts as delivered; a failure keeps its first error."""
+def parse_status(status: dict[str, Any]) -> Receipt | None:
+    """A delivery report: ``read`` counts as delivered; a failure keeps its first error.
+
+    ``None`` for a status we do not track (``deleted``, ``warning``...): a 400
+    would only make Meta deliver it again for days.
+    """
     delivery = receipt_status(_str(status, "status", 32))
     if delivery is None:
-        raise NotAPayload("unknown status")
+        return None
     code = _first_error_code(status.get("errors"))
     return Receipt(
         provider_message_id=_str(status, "id", MAX_ID_CHARS),

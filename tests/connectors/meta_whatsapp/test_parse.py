@@ -100,6 +100,7 @@ EXPECTED: dict[str, list[Inbound | Receipt]] = {
     "status_failed_131050": failed("131050", FailureReason.OPTED_OUT),
     "status_failed_other": failed("131000", None),
     "reaction": [],
+    "status_deleted": [],
     "account_update": [],
     "template_status_update": [],
 }
