@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.delivery.channels import Channels
 from connectors.base import ChannelSettings, Connector
 from connectors.kannel import KannelSettings
+from connectors.meta_whatsapp import MetaWhatsAppSettings
 from connectors.telegram import TelegramSettings
 from connectors.twilio import TwilioSettings
 
@@ -18,6 +19,7 @@ class ChannelSections(
     TelegramSettings,
     TwilioSettings,
     KannelSettings,
+    MetaWhatsAppSettings,
 ):
     """Every registered channel's section; ``bot.runtime.settings.Settings`` inherits it."""
 

@@ -1,6 +1,6 @@
 """WhatsApp through Meta's Cloud API, as one channel folder.
 
-The hub uses ``channel`` (a ``ChannelFactory``) and the connector's optional
+The hub registers ``MetaWhatsAppSettings`` and uses the connector's optional
 capabilities: ``Handshake`` (the ``GET`` subscription check), ``FetchesMedia``
 and ``ConversationWindow``. The interface is fixed in docs (settings
 ``LAPOR_META_*``, webhook ``/webhooks/meta/whatsapp``).
@@ -8,13 +8,23 @@ and ``ConversationWindow``. The interface is fixed in docs (settings
 
 from __future__ import annotations
 
-from connectors.base import ChannelFactory, Registration
+from typing import Self
+
+from connectors.base import ChannelSettings, Registration
 from connectors.meta_whatsapp.connector import MetaLimits, MetaWhatsAppConnector
 from connectors.meta_whatsapp.preview import preview
 from connectors.meta_whatsapp.render import ApprovedTemplate
 from connectors.meta_whatsapp.settings import MetaSettings, load_settings
 
-__all__ = ["WEBHOOK_PATH", "MetaLimits", "MetaWhatsAppConnector", "channel", "connector_from", "preview"]
+__all__ = [
+    "WEBHOOK_PATH",
+    "MetaLimits",
+    "MetaWhatsAppConnector",
+    "MetaWhatsAppSettings",
+    "channel",
+    "connector_from",
+    "preview",
+]
 
 WEBHOOK_PATH = "meta/whatsapp"  # under /webhooks/
 
@@ -47,4 +57,9 @@ def connector_from(settings: MetaSettings) -> MetaWhatsAppConnector:
     )
 
 
-_factory: ChannelFactory = channel  # checked by mypy: ``channel`` is a ChannelFactory
+class MetaWhatsAppSettings(ChannelSettings):
+    """The channel's entry in the process settings; ``MetaSettings`` reads ``LAPOR_META_*`` itself."""
+
+    @classmethod
+    def build(cls, settings: Self, public_url: str) -> list[Registration]:
+        return channel(public_url)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
+from connectors.base import OptKeyword, WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.media import MAX_BYTES
 from connectors.messages import Inbound, Media, Outbound, Receipt, SendOutcome, SendResult
 from connectors.meta_whatsapp.addresses import SCHEME, recipient_of
@@ -29,6 +29,7 @@ from connectors.meta_whatsapp.pacing import DEFAULT_RATE, DEFAULT_RECIPIENT_GAP,
 from connectors.meta_whatsapp.parse import NotAPayload, parse_payload
 from connectors.meta_whatsapp.render import ApprovedTemplate, Unsendable, render
 from connectors.meta_whatsapp.signature import verify_signature
+from connectors.sms import sms_keyword
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com"
 DEFAULT_API_VERSION = "v21.0"
@@ -59,6 +60,13 @@ class MetaWhatsAppConnector:
     name: str = "meta_whatsapp"
     schemes: tuple[str, ...] = (SCHEME,)
     window: timedelta = CONVERSATION_WINDOW
+
+    def opt_keyword(self, address: str, text: str) -> OptKeyword | None:
+        """STOP / BERHENTI / START: WhatsApp leaves keywords to us."""
+        return sms_keyword(text)
+
+    def provider_answers(self, address: str, text: str) -> bool:
+        return False
 
     def __init__(
         self,
