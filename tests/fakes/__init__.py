@@ -1,1 +1,0 @@
-"""Fakes of outside providers, shipped as real code for tests and demos."""
