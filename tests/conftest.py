@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
-from tests import network
-from tests.fakes.kannel_gateway import missing_binaries
-from tests.services import require, unavailable
+from tests.support import network
+from tests.support.fakes.kannel_gateway import missing_binaries
+from tests.support.services import require, unavailable
 
 network.switch_off()
 # Never let a developer's .env or shell settings leak into a test.

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from bot.cli.main import app
 from bot.runtime.process import build_runtime
 from bot.runtime.settings import load_settings
-from tests.bot.autopilot import Answers, file_complaint
-from tests.bot.conftest import Citizen
+from tests.support.autopilot import Answers, file_complaint
+from tests.support.citizen import Citizen
 
 
 @pytest.fixture

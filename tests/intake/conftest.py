@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,31 +10,8 @@ import pytest
 
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
-from connectors.messages import Inbound, Outbound
 from tests.support import STATE_KINDS, Clock, state_settings_for
-
-
-@dataclass
-class Citizen:
-    """One person chatting on one address; returns the reply keys."""
-
-    runtime: Runtime
-    address: str
-    sent: int = 0
-    replies: list[Outbound] = field(default_factory=list)
-
-    async def says(self, text: str, **extra: Any) -> list[Outbound]:
-        self.sent += 1
-        inbound = Inbound(address=self.address, text=text, received_at=self.runtime.clock(), **extra)
-        outcome = await self.runtime.conversations.handle(inbound)
-        self.replies = outcome.replies
-        return outcome.replies
-
-    async def keys(self, text: str, **extra: Any) -> list[str]:
-        return [r.key for r in await self.says(text, **extra)]
-
-
-RuntimeFactory = Callable[..., Coroutine[Any, Any, Runtime]]
+from tests.support.citizen import Citizen, RuntimeFactory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from connectors.base import WebhookRequest, WebhookResponse
 from connectors.messages import Inbound, Outbound, Receipt, SendOutcome, SendResult
 from storage.models import InboundSeen, OutboxMessage
 from storage.state import LockTimeout
-from tests.bot.conftest import RuntimeFactory
+from tests.support.citizen import RuntimeFactory
 
 
 class RecordingChannel:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
-from tests.bot.conftest import Citizen
+from tests.support.citizen import Citizen
 
 DESCRIPTION = "sampah menumpuk di pinggir jalan dekat pasar sudah tiga hari"
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
-from tests.bot.autopilot import Answers, file_complaint
+from tests.support.autopilot import Answers, file_complaint
 
 CITIZENS = 200
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.runtime.process import Runtime
-from tests.bot.conftest import Citizen, Clock, RuntimeFactory
+from tests.support import Clock
+from tests.support.citizen import Citizen, RuntimeFactory
 
 DESCRIPTION = "sampah menumpuk di pinggir jalan dekat pasar sudah tiga hari"
 

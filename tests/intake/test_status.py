@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.runtime.process import Runtime
-from tests.bot.autopilot import Answers, file_complaint
-from tests.bot.conftest import Citizen
+from tests.support.autopilot import Answers, file_complaint
+from tests.support.citizen import Citizen
 
 
 async def _ticket_of(citizen: Citizen) -> str:

@@ -1,4 +1,4 @@
-"""Every transcript in tests/transcripts, on SQLite and PostgreSQL."""
+"""Every transcript in tests/intake/transcripts, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from bot.runtime.process import Runtime
 from storage.models import Complaint, Reporter
-from tests.bot.conftest import Citizen, Clock
-from tests.bot.transcripts import REGENERATE, Transcript, duration, load_all
+from tests.support import Clock
+from tests.support.citizen import Citizen
+from tests.support.transcripts import REGENERATE, Transcript, duration, load_all
 
 TRANSCRIPTS = load_all()
 

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from bot.http.app import create_app
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
-from tests.officers.support import MONDAY, RecordingConnector
 from tests.support import Clock
+from tests.support.officers import MONDAY, RecordingConnector
 
 
 @pytest.fixture

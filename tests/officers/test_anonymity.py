@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.runtime.process import Runtime
-from tests.officers.support import bearer, file_by_chat, officer, say
+from tests.support.officers import bearer, file_by_chat, officer, say
 
 NAME = "Siti Rahmawati Kusumadewi"
 PHONE = "+6281298765432"

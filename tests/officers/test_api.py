@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.runtime.process import Runtime
 from storage.models import Complaint, OutboxMessage, Reporter, StatusEvent
 from storage.officers_models import AuditEntry
-from tests.officers.support import WindowedConnector, bearer, file_by_chat, insert_complaint, officer, say
+from tests.support.officers import WindowedConnector, bearer, file_by_chat, insert_complaint, officer, say
 
 
 async def _count(runtime: Runtime, model: type, *where: object) -> int:
@@ -389,7 +389,7 @@ async def test_failed_pushes_are_shown_and_can_be_retried(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     from connectors.messages import SendOutcome
-    from tests.officers.support import RecordingConnector
+    from tests.support.officers import RecordingConnector
 
     fake: RecordingConnector = runtime.channels.by_scheme["fake"]  # type: ignore[assignment]
     fake.outcome = SendOutcome.FAILED

@@ -11,8 +11,8 @@ from bot.officers.autoclose import Housekeeping, auto_close, remind_overdue
 from bot.runtime.process import Runtime
 from storage.models import Complaint, OutboxMessage, StatusEvent
 from storage.officers_models import OfficerNotification
-from tests.officers.support import bearer, file_by_chat, insert_complaint, officer, say
 from tests.support import Clock
+from tests.support.officers import bearer, file_by_chat, insert_complaint, officer, say
 
 RESOLVED = datetime(2026, 3, 12, 3, 0, tzinfo=UTC)  # Thursday; Nyepi and Lebaran holidays follow
 # 10 working days after 12 March 2026 skip 18-24 March (Nyepi, Idul Fitri, cuti bersama).

@@ -18,8 +18,9 @@ from bot.core.workdays import add_working_days
 from bot.engine.dates import local_date
 from bot.runtime.process import build_runtime
 from bot.runtime.settings import Settings, load_settings
-from tests.browser import ARTIFACTS, chromium, free_socket, serving
-from tests.officers.support import insert_complaint, officer
+from tests.support.browser import chromium, free_socket, serving
+from tests.support.officers import insert_complaint, officer
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'

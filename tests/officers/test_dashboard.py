@@ -12,7 +12,7 @@ from bot.http.dashboard.routes import CSP
 from bot.runtime.process import Runtime
 from storage.models import Attachment, Complaint
 from storage.officers_models import AuditEntry
-from tests.officers.support import insert_complaint, officer
+from tests.support.officers import insert_complaint, officer
 
 PASSWORD = "kata-sandi-panjang-1"
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from bot.runtime.process import Runtime
-from tests.officers.support import bearer, file_by_chat, officer, say
+from tests.support.officers import bearer, file_by_chat, officer, say
 
 
 async def _resolve(

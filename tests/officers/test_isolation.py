@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.runtime.process import Runtime
 from storage.models import Attachment, Complaint
-from tests.officers.support import bearer, insert_complaint, officer
+from tests.support.officers import bearer, insert_complaint, officer
 
 
 async def test_another_agencys_complaint_is_invisible_everywhere(

@@ -10,7 +10,7 @@ from bot.officers.seed import load_seed, seed
 from bot.runtime.process import Runtime
 from storage.models import Agency, Complaint
 from storage.officers_models import RoutingRule
-from tests.officers.support import file_by_chat
+from tests.support.officers import file_by_chat
 
 CASES = [
     ("infrastructure", "34.04", "PEMKAB-SLEMAN"),  # the regency handles its roads

@@ -15,7 +15,7 @@ from schemathesis.python.asgi import shutdown_lifespans
 from bot.http.app import create_app
 from bot.runtime.process import build_runtime
 from bot.runtime.settings import Settings, load_settings
-from tests.officers.support import insert_complaint, officer
+from tests.support.officers import insert_complaint, officer
 
 # Per operation: valid requests, then requests that break the schema on purpose.
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}

@@ -16,8 +16,8 @@ from bot.runtime.process import Runtime
 from connectors.messages import Outbound, SendOutcome, SendResult
 from storage import outbox
 from storage.models import Complaint, OutboxMessage, Reporter
-from tests.officers.support import RecordingConnector, bearer, insert_complaint, officer
 from tests.support import Clock
+from tests.support.officers import RecordingConnector, bearer, insert_complaint, officer
 
 
 async def _queue_pushes(runtime: Runtime, count: int, addresses: int | None = None) -> list[str]:

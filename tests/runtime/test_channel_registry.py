@@ -15,8 +15,8 @@ from bot.runtime.channel_registry import build_channels
 from bot.runtime.settings import SettingsError, load_settings
 from connectors.base import ChannelConfigError
 from storage.state import open_state_store
-from tests.fakes.twilio_api import FakeTwilioApi
-from tests.sms_e2e.harness import twilio_settings
+from tests.support.fakes.twilio_api import FakeTwilioApi
+from tests.support.phones import twilio_settings
 
 KANNEL = {
     "kannel_sendsms_url": "http://127.0.0.1:13013/cgi-bin/sendsms",

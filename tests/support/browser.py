@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
 from bot.runtime.settings import Settings
-from tests.services import unavailable
+from tests.support.services import unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -39,7 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def require_browser() -> None:

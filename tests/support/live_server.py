@@ -1,7 +1,7 @@
 """The demo app on a copy of the migrated template database, served live.
 
 The server itself (uvicorn in a thread, ``LiveServer.call``) is
-``tests.browser``'s; this adds the demo settings that point at its port.
+``tests.support.browser``'s; this adds the demo settings that point at its port.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.runtime.settings import Settings, load_settings
-from tests.browser import LiveServer, free_socket, serving
+from tests.support.browser import LiveServer, free_socket, serving
 
 
 def demo_settings_at(folder: Path, template: Path, port: int, **overrides: Any) -> Settings:

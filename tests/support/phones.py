@@ -22,15 +22,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+import tests.support as support
 from bot.http.app import create_app
 from bot.officers.pushes import enqueue_push, for_status
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
 from storage.models import Attachment, Complaint, InboundSeen, Message, OutboxMessage, Reporter
-from tests import support
-from tests.fakes import twilio_api as fake_twilio
-from tests.fakes.twilio_api import FakeTwilioApi, SentMessage, new_sid, recorded_form
 from tests.support import Clock, each_state_store  # noqa: F401  # each_state_store: for the tests
+from tests.support.fakes import twilio_api as fake_twilio
+from tests.support.fakes.twilio_api import FakeTwilioApi, SentMessage, new_sid, recorded_form
 
 PUBLIC_URL = "http://testserver"
 SMS_FROM = "+14155550100"

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from storage.models import Attachment, Complaint, OutboxMessage, Reporter
-from tests.telegram_e2e.conftest import TelegramBot
+from tests.connectors.telegram.e2e.conftest import TelegramBot
 
 
 async def count(bot: TelegramBot, model: Any) -> int:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.intake.long_polling import Poller
-from tests.fakes.telegram_api import Call, callback_update, private_chat, text_update, user
-from tests.telegram_e2e.conftest import TelegramBot
+from tests.connectors.telegram.e2e.conftest import TelegramBot
+from tests.support.fakes.telegram_api import Call, callback_update, private_chat, text_update, user
 
 _message_ids = itertools.count(10_000)
 _update_ids = itertools.count(700_000_001)

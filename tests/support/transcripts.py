@@ -6,7 +6,7 @@ A transcript is a list of steps: ``user`` (what the citizen sends), ``bot``
 ``expect`` checks the stored complaints at the end.
 
 Regenerate the ``bot`` keys after a deliberate change with
-``LAPOR_TEST_REGENERATE=1 .venv/bin/pytest tests/bot/test_transcripts.py``.
+``LAPOR_TEST_REGENERATE=1 .venv/bin/pytest tests/intake/test_transcripts.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from typing import Any
 
 import yaml
 
-HERE = Path(__file__).parent.parent / "transcripts"
+from tests.support.paths import TESTS
+
+HERE = TESTS / "intake" / "transcripts"
 REGENERATE = os.environ.get("LAPOR_TEST_REGENERATE") == "1"
 _DURATION = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}

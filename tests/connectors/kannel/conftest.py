@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,18 +13,19 @@ import pytest
 from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.kannel.connector import KannelConnector
 from connectors.messages import Inbound, Receipt
-from tests.fakes.kannel_gateway import (
+from tests.support.fakes.kannel_gateway import (
     Handler,
     KannelGateway,
     WebhookReceiver,
     get_url,
 )
+from tests.support.paths import FIXTURES as FIXTURES_DIR
 
 SECRET = "kannel-shared-secret-0123456789"
 SENDSMS_URL = "http://kannel.internal:13013/cgi-bin/sendsms"
 DLR_URL = "https://lapor.example.go.id/webhooks/kannel/dlr"
 WEBHOOK_URL = "https://lapor.example.go.id/webhooks/kannel"
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "kannel"
+FIXTURES = FIXTURES_DIR / "kannel"
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 

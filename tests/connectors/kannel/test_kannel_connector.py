@@ -18,7 +18,7 @@ from connectors.messages import (
     SendOutcome,
 )
 from connectors.sms import count_segments, is_gsm7
-from tests.kannel.conftest import (
+from tests.connectors.kannel.conftest import (
     DLR_URL,
     NOW,
     SENDSMS_URL,

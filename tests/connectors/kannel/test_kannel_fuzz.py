@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from connectors.base import WebhookRequest
 from connectors.messages import Inbound
-from tests.fuzz import fuzz_settings, parsed_or_4xx
-from tests.kannel.conftest import SECRET, WEBHOOK_URL, make_kannel
+from tests.connectors.kannel.conftest import SECRET, WEBHOOK_URL, make_kannel
+from tests.support.fuzz import fuzz_settings, parsed_or_4xx
 
 CONNECTOR = make_kannel(httpx.AsyncClient())
 FIELDS = ["sender", "receiver", "text", "id", "coding", "charset", "status", "sig"]

@@ -12,8 +12,8 @@ import pytest
 
 from connectors.kannel.connector import KannelConnector
 from connectors.messages import Choice, DeliveryStatus, Inbound, Outbound, Receipt, SendOutcome
-from tests.fakes.kannel_gateway import KannelGateway, WebhookReceiver
-from tests.kannel.conftest import SECRET, Parsed, feed
+from tests.connectors.kannel.conftest import SECRET, Parsed, feed
+from tests.support.fakes.kannel_gateway import KannelGateway, WebhookReceiver
 
 pytestmark = pytest.mark.kannel
 

@@ -9,8 +9,8 @@ import pytest
 
 from connectors.meta_whatsapp import MetaLimits, MetaWhatsAppConnector
 from connectors.meta_whatsapp.render import ApprovedTemplate
-from tests.fakes import meta_graph as fake_graph
-from tests.fakes.meta_graph import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeMetaGraph
+from tests.support.fakes import meta_graph as fake_graph
+from tests.support.fakes.meta_graph import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeMetaGraph
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 TEMPLATES = {

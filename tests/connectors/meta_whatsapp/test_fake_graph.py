@@ -9,7 +9,7 @@ import pytest
 
 from connectors.messages import DeliveryStatus, FailureReason, Outbound, Receipt
 from connectors.meta_whatsapp import MetaWhatsAppConnector
-from tests.fakes.meta_graph import PHONE_NUMBER_ID, TOKEN, FakeMetaGraph
+from tests.support.fakes.meta_graph import PHONE_NUMBER_ID, TOKEN, FakeMetaGraph
 
 BUDI = "whatsapp:+6281234567890"
 

@@ -9,7 +9,7 @@ from connectors.messages import Media
 from connectors.meta_whatsapp import MetaLimits, MetaWhatsAppConnector
 from connectors.meta_whatsapp.media import MediaUnavailable
 from tests.connectors.meta_whatsapp.conftest import make_connector
-from tests.fakes.meta_graph import TOKEN, FakeMetaGraph
+from tests.support.fakes.meta_graph import TOKEN, FakeMetaGraph
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
 

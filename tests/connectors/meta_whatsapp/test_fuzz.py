@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from connectors.base import WebhookRequest
 from connectors.messages import Inbound
 from tests.connectors.meta_whatsapp.conftest import make_connector
-from tests.fakes.meta_graph import WEBHOOK_URL, FakeMetaGraph, recorded_payload
-from tests.fuzz import fuzz_settings, parsed_or_4xx
+from tests.support.fakes.meta_graph import WEBHOOK_URL, FakeMetaGraph, recorded_payload
+from tests.support.fuzz import fuzz_settings, parsed_or_4xx
 
 GRAPH = FakeMetaGraph()  # never started: only signs
 CONNECTOR = make_connector()  # never sends

@@ -22,7 +22,7 @@ from connectors.base import (
 from connectors.messages import DeliveryStatus, FailureReason, Inbound, Location, Media, Receipt
 from connectors.meta_whatsapp import MetaWhatsAppConnector
 from tests.connectors.meta_whatsapp.conftest import NOW, make_connector
-from tests.fakes.meta_graph import FIXTURES, VERIFY_TOKEN, FakeMetaGraph, recorded_payload
+from tests.support.fakes.meta_graph import FIXTURES, VERIFY_TOKEN, FakeMetaGraph, recorded_payload
 
 BUDI = "whatsapp:+6281234567890"
 SITI = "whatsapp:+6285712345678"

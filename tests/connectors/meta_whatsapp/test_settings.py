@@ -10,7 +10,7 @@ import pytest
 from connectors.base import ChannelConfigError
 from connectors.messages import Outbound
 from connectors.meta_whatsapp import WEBHOOK_PATH, MetaWhatsAppConnector, channel
-from tests.fakes.meta_graph import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeMetaGraph
+from tests.support.fakes.meta_graph import APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, FakeMetaGraph
 
 PUBLIC_URL = "https://lapor.example.go.id"
 TEMPLATES = json.dumps({"status_update": {"name": "lapor_status_update", "language": "id"}})

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from connectors.telegram.connector import TelegramConnector, TelegramLimits
-from tests.fakes.telegram_api import FakeTelegramApi
+from tests.support.fakes.telegram_api import FakeTelegramApi
+from tests.support.paths import FIXTURES as FIXTURES_DIR
 
 SECRET = "s3cret-Token_for-tests"
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "telegram"
+FIXTURES = FIXTURES_DIR / "telegram"
 # Fast pacing so that tests do not wait; the pacing tests configure their own.
 FAST = TelegramLimits(per_chat_interval=0.0, global_rate=10_000.0, timeout=5.0)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.fakes.telegram_api import BOT_USER, FakeTelegramApi
+from tests.support.fakes.telegram_api import BOT_USER, FakeTelegramApi
 
 
 async def _call(api: FakeTelegramApi, method: str, token: str = "", **params: Any) -> httpx.Response:

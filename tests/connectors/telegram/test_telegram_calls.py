@@ -14,8 +14,8 @@ from connectors.messages import Media
 from connectors.telegram.connector import ALLOWED_UPDATES, TelegramApiError, TelegramConnector
 from connectors.telegram.connector import TelegramLimits as Limits
 from connectors.telegram.parse import parse_update
-from tests.fakes.telegram_api import FakeTelegramApi, callback_update, text_update
-from tests.telegram.conftest import SECRET
+from tests.connectors.telegram.conftest import SECRET
+from tests.support.fakes.telegram_api import FakeTelegramApi, callback_update, text_update
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2_000
 

@@ -12,8 +12,8 @@ import pytest
 from connectors.messages import Outbound, SendOutcome
 from connectors.telegram.connector import TelegramConnector, TelegramLimits
 from connectors.telegram.pacing import SendPacer
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.telegram.conftest import SECRET
+from tests.connectors.telegram.conftest import SECRET
+from tests.support.fakes.telegram_api import FakeTelegramApi
 
 # Arrival times at the fake include connection set-up and thread hand-over.
 JITTER = 0.08

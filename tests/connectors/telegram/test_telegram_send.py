@@ -8,8 +8,8 @@ import pytest
 
 from connectors.messages import Ask, Choice, Outbound, SendOutcome
 from connectors.telegram.connector import TelegramConnector
-from tests.fakes.telegram_api import BLOCKED, FakeTelegramApi
-from tests.telegram.conftest import FAST
+from tests.connectors.telegram.conftest import FAST
+from tests.support.fakes.telegram_api import BLOCKED, FakeTelegramApi
 
 CHAT = 5012345678
 ADDRESS = f"telegram:{CHAT}"

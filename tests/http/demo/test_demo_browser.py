@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import ARTIFACTS, LiveServer, chromium, watched_page
-from tests.webchat.live import live_server
+from tests.support.browser import LiveServer, chromium, watched_page
+from tests.support.live_server import live_server
+from tests.support.paths import ARTIFACTS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, ViewportSize

@@ -14,7 +14,7 @@ from bot.runtime.settings import SettingsError, load_settings
 from connectors.messages import Inbound
 from storage.models import Agency, Complaint, Reporter
 from storage.officers_models import Officer
-from tests.webchat.support import RuntimeFactory
+from tests.support.webchat import RuntimeFactory
 
 
 async def _count(runtime: Runtime, model: type[object]) -> int:

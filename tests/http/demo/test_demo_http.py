@@ -7,7 +7,7 @@ import re
 from bot.http.dashboard.sessions import COOKIE as DASHBOARD_COOKIE
 from bot.http.demo.router import COOKIE
 from bot.http.demo.seed import DEMO_EMAIL, ensure_demo_data
-from tests.webchat.support import RuntimeFactory, client, json_headers
+from tests.support.webchat import RuntimeFactory, client, json_headers
 
 TELEGRAM = {
     "telegram_token": "123:ABC",

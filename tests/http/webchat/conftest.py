@@ -1,1 +1,1 @@
-from tests.webchat.support import make_runtime  # noqa: F401
+from tests.support.webchat import make_runtime  # noqa: F401

@@ -16,8 +16,9 @@ from bot.officers.actions import change_status
 from bot.officers.auth import principal_of
 from bot.runtime.process import Runtime
 from connectors.messages import Choice, Outbound
-from tests.browser import ARTIFACTS, LiveServer, chromium, watched_page
-from tests.webchat.live import live_server
+from tests.support.browser import LiveServer, chromium, watched_page
+from tests.support.live_server import live_server
+from tests.support.paths import ARTIFACTS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize

@@ -9,7 +9,7 @@ import pytest
 
 from bot.http.webchat import router
 from bot.http.webchat.router import COOKIE
-from tests.webchat.support import ORIGIN, RuntimeFactory, client, json_headers
+from tests.support.webchat import ORIGIN, RuntimeFactory, client, json_headers
 
 
 async def _open(http: httpx.AsyncClient) -> str:

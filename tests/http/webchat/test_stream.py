@@ -17,8 +17,8 @@ from bot.http.webchat.router import COOKIE
 from bot.http.webchat.stream import events
 from bot.runtime.process import Runtime
 from connectors.messages import Choice, Outbound
-from tests.webchat.live import live_server
-from tests.webchat.support import RuntimeFactory
+from tests.support.live_server import live_server
+from tests.support.webchat import RuntimeFactory
 
 ADDRESS = "web:AAAAAAAAAAAAAAAAAAAAAA"
 

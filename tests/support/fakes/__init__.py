@@ -1,0 +1,1 @@
+"""Fakes of outside providers, shipped as real code for tests and demos."""

@@ -33,11 +33,12 @@ from types import TracebackType
 from urllib.parse import quote
 
 from connectors.base import WebhookRequest, WebhookResponse
+from tests.support.paths import FIXTURES
 
 BEARERBOX = Path("/usr/sbin/bearerbox")
 SMSBOX = Path("/usr/sbin/smsbox")
 FAKESMSC = Path("/usr/lib/kannel/test/fakesmsc")
-TEMPLATE = Path(__file__).parent.parent / "fixtures" / "kannel" / "kannel.conf.template"
+TEMPLATE = FIXTURES / "kannel" / "kannel.conf.template"
 GET_URL_QUERY = "sender=%p&receiver=%P&text=%b&id=%I&coding=%c&charset=%C"
 _GOT = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
 

@@ -35,7 +35,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -47,8 +46,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from connectors.base import WebhookRequest
+from tests.support.paths import FIXTURES as FIXTURES_DIR
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "meta_whatsapp"
+FIXTURES = FIXTURES_DIR / "meta_whatsapp"
 TOKEN = "EAAFakeMetaTokenForTests0123456789abcdef"
 APP_SECRET = "fake-meta-app-secret-0123456789"
 VERIFY_TOKEN = "fake-verify-token"

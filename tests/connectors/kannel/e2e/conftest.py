@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.http.app import create_app
 from bot.runtime.settings import Settings, load_settings
 from storage.db import create_engine, session_factory
-from tests.fakes.kannel_gateway import KannelGateway, free_port, get_url
-from tests.fakes.twilio_api import FakeTwilioApi
-from tests.sms_e2e import harness
-from tests.sms_e2e.harness import twilio_settings
+from tests.support import phones as harness
+from tests.support.fakes.kannel_gateway import KannelGateway, free_port, get_url
+from tests.support.fakes.twilio_api import FakeTwilioApi
+from tests.support.phones import twilio_settings
 
 SECRET = "kannel-shared-secret-0123456789"
 SHORT_CODE = "1708"

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.sms import count_segments, is_gsm7
 from storage.models import Complaint, Message, OutboxMessage, Reporter
-from tests.fakes.kannel_gateway import KannelGateway
-from tests.fakes.twilio_api import FakeTwilioApi
-from tests.kannel_e2e.conftest import SHORT_CODE, AppServer, Sms, sms_out
+from tests.connectors.kannel.e2e.conftest import SHORT_CODE, AppServer, Sms, sms_out
+from tests.support.fakes.kannel_gateway import KannelGateway
+from tests.support.fakes.twilio_api import FakeTwilioApi
 
 pytestmark = pytest.mark.kannel
 CITIZEN = "+6281234567890"

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from bot.cli.main import app
 from connectors.telegram.connector import ALLOWED_UPDATES
-from tests.fakes.telegram_api import FakeTelegramApi, text_update
-from tests.telegram_e2e.citizen import RICH_REPORT
-from tests.telegram_e2e.conftest import SECRET, sqlite_only
+from tests.connectors.telegram.e2e.conftest import SECRET, sqlite_only
+from tests.support.fakes.telegram_api import FakeTelegramApi, text_update
+from tests.support.telegram_citizen import RICH_REPORT
 
 PUBLIC = "https://lapor.example.go.id"
 CHAT = 555000401

@@ -7,10 +7,10 @@ from datetime import timedelta
 from bot.delivery.outbox_payload import to_payload
 from connectors.messages import Choice, Outbound
 from storage import outbox
-from tests.telegram_e2e.citizen import RICH_REPORT, Citizen, file_report
-from tests.telegram_e2e.conftest import TelegramBot
-from tests.telegram_e2e.records import complaints, reporter
-from tests.telegram_e2e.records import outbox as outbox_rows
+from tests.connectors.telegram.e2e.conftest import TelegramBot
+from tests.support.records import complaints, reporter
+from tests.support.records import outbox as outbox_rows
+from tests.support.telegram_citizen import RICH_REPORT, Citizen, file_report
 
 ANI, BUDI = 555000201, 555000202
 STORM = 5  # sendMessage calls answered 429 retry_after=1

@@ -11,10 +11,10 @@ from bot.intake.long_polling import Handler, Poller, PollingOptions, PollingStop
 from bot.intake.outcome import Outcome
 from connectors.messages import Inbound
 from storage.models import InboundSeen
-from tests.fakes.telegram_api import text_update
-from tests.telegram_e2e.citizen import RICH_REPORT, Citizen, file_report
-from tests.telegram_e2e.conftest import TelegramBot, each_state_store, sqlite_only
-from tests.telegram_e2e.records import complaints, count
+from tests.connectors.telegram.e2e.conftest import TelegramBot, each_state_store, sqlite_only
+from tests.support.fakes.telegram_api import text_update
+from tests.support.records import complaints, count
+from tests.support.telegram_citizen import RICH_REPORT, Citizen, file_report
 
 CHAT = 555000301
 FAST = PollingOptions(poll_seconds=0, backoff_base=0.01, backoff_cap=0.02)

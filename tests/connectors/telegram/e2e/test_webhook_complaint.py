@@ -9,9 +9,9 @@ from datetime import date
 from PIL import ExifTags, Image
 
 from storage.models import Attachment, InboundSeen, StatusEvent
-from tests.telegram_e2e.citizen import Citizen
-from tests.telegram_e2e.conftest import TelegramBot, each_state_store
-from tests.telegram_e2e.records import attachments, complaints, count, reporter
+from tests.connectors.telegram.e2e.conftest import TelegramBot, each_state_store
+from tests.support.records import attachments, complaints, count, reporter
+from tests.support.telegram_citizen import Citizen
 
 CHAT = 555000111
 REPORT = "Lampu PJU di jalan depan rumah saya mati sudah dua minggu, gelap sekali kalau malam"

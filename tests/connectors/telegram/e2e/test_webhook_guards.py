@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 from storage.models import InboundSeen, OutboxMessage, Reporter
-from tests.fakes.telegram_api import text_update
-from tests.telegram_e2e.citizen import RICH_REPORT, Citizen
-from tests.telegram_e2e.conftest import TelegramBot, each_state_store, sqlite_only
-from tests.telegram_e2e.records import count, reporter
+from tests.connectors.telegram.e2e.conftest import TelegramBot, each_state_store, sqlite_only
+from tests.support.fakes.telegram_api import text_update
+from tests.support.paths import FIXTURES as FIXTURES_DIR
+from tests.support.records import count, reporter
+from tests.support.telegram_citizen import RICH_REPORT, Citizen
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "telegram"
+FIXTURES = FIXTURES_DIR / "telegram"
 BUDI = 5012345678  # the sender of every recorded update
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.twilio.sms import TwilioSmsConnector
-from tests.fakes import twilio_api as fake_twilio
-from tests.fakes.twilio_api import FakeTwilioApi
+from tests.support.fakes import twilio_api as fake_twilio
+from tests.support.fakes.twilio_api import FakeTwilioApi
 
 PUBLIC_URL = "https://lapor.example.go.id"
 SMS_URL = f"{PUBLIC_URL}/webhooks/twilio/sms"

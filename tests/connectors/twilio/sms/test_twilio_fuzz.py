@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from connectors.base import WebhookRequest
 from connectors.twilio.sms import TwilioSmsConnector
-from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
-from tests.fuzz import fuzz_settings, mangled, parsed_or_4xx
-from tests.sms.conftest import SMS_FROM, SMS_URL
+from tests.connectors.twilio.sms.conftest import SMS_FROM, SMS_URL
+from tests.support.fakes.twilio_api import FakeTwilioApi, recorded_form
+from tests.support.fuzz import fuzz_settings, mangled, parsed_or_4xx
 
 TWILIO = FakeTwilioApi()  # never started: only signs
 CONNECTOR = TwilioSmsConnector(

@@ -16,8 +16,8 @@ from connectors.messages import (
 )
 from connectors.sms import count_segments, is_gsm7
 from connectors.twilio.sms import TwilioSmsConnector
-from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
-from tests.sms.conftest import NOW, SMS_FROM, SMS_URL, STATUS_URL
+from tests.connectors.twilio.sms.conftest import NOW, SMS_FROM, SMS_URL, STATUS_URL
+from tests.support.fakes.twilio_api import FakeTwilioApi, recorded_form
 
 CITIZEN = "tel:+85251234567"
 

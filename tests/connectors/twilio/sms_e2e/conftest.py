@@ -1,6 +1,6 @@
-"""The whole bot on the fake Twilio API (see ``tests/sms_e2e/harness.py``)."""
+"""The whole bot on the fake Twilio API (see ``tests/support/phones.py``)."""
 
-from tests.sms_e2e.harness import (  # noqa: F401  # fixtures
+from tests.support.phones import (  # noqa: F401  # fixtures
     clock,
     phone_bot,
     state_kind,

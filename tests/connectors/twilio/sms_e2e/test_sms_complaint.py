@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from bot.engine.dates import local_date
 from connectors.sms import count_segments, is_gsm7
-from tests.fakes.twilio_api import SentMessage
-from tests.sms_e2e.harness import PUBLIC_URL, SMS_FROM, PhoneBot, PhoneCitizen
+from tests.support.fakes.twilio_api import SentMessage
+from tests.support.phones import PUBLIC_URL, SMS_FROM, PhoneBot, PhoneCitizen
 
 CITIZEN = "+14155550123"  # not Indonesian: Indonesian numbers go through Kannel
 

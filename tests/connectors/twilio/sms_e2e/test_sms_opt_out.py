@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage.models import OutboxMessage
-from tests.sms_e2e.harness import PhoneBot, PhoneCitizen, each_state_store, file_complaint
+from tests.support.phones import PhoneBot, PhoneCitizen, each_state_store, file_complaint
 
 CITIZEN = "+14155550123"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sms_e2e.harness import PhoneBot, PhoneCitizen, each_state_store
+from tests.support.phones import PhoneBot, PhoneCitizen, each_state_store
 
 CITIZEN = "+14155550123"
 

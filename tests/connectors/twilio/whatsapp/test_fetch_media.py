@@ -11,8 +11,8 @@ from connectors.media import MediaRejected, sanitize_media
 from connectors.messages import Media
 from connectors.twilio.media import MediaUnavailable
 from connectors.twilio.whatsapp import TwilioWhatsAppConnector
-from tests.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi
-from tests.whatsapp.conftest import make_whatsapp
+from tests.connectors.twilio.whatsapp.conftest import make_whatsapp
+from tests.support.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
 

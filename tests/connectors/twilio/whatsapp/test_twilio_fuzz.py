@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from connectors.base import WebhookRequest
 from connectors.messages import Inbound
 from connectors.twilio.whatsapp import TwilioWhatsAppConnector
-from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
-from tests.fuzz import fuzz_settings, mangled, parsed_or_4xx
-from tests.whatsapp.conftest import WHATSAPP_FROM, WHATSAPP_URL
+from tests.connectors.twilio.whatsapp.conftest import WHATSAPP_FROM, WHATSAPP_URL
+from tests.support.fakes.twilio_api import FakeTwilioApi, recorded_form
+from tests.support.fuzz import fuzz_settings, mangled, parsed_or_4xx
 
 TWILIO = FakeTwilioApi()  # never started: only signs
 CONNECTOR = TwilioWhatsAppConnector(

@@ -20,8 +20,7 @@ from connectors.messages import (
     Template,
 )
 from connectors.twilio.whatsapp import TwilioWhatsAppConnector
-from tests.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi, recorded_form
-from tests.whatsapp.conftest import (
+from tests.connectors.twilio.whatsapp.conftest import (
     NOW,
     STATUS_TEMPLATE_SID,
     STATUS_URL,
@@ -29,6 +28,7 @@ from tests.whatsapp.conftest import (
     WHATSAPP_URL,
     make_whatsapp,
 )
+from tests.support.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi, recorded_form
 
 BUDI = "whatsapp:+6281234567890"
 SITI = "whatsapp:+6285712345678"

@@ -7,8 +7,8 @@ import io
 
 from PIL import Image
 
-from tests.fakes.twilio_api import SentMessage
-from tests.sms_e2e.harness import PUBLIC_URL, WHATSAPP_FROM, PhoneBot, PhoneCitizen
+from tests.support.fakes.twilio_api import SentMessage
+from tests.support.phones import PUBLIC_URL, WHATSAPP_FROM, PhoneBot, PhoneCitizen
 
 CITIZEN = "+6285712345678"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sms_e2e.harness import PhoneBot, PhoneCitizen, file_complaint
+from tests.support.phones import PhoneBot, PhoneCitizen, file_complaint
 
 CITIZEN = "+6285712345678"
 

@@ -7,7 +7,7 @@ import json
 
 from storage import outbox
 from storage.models import OutboxMessage
-from tests.sms_e2e.harness import STATUS_TEMPLATE_SID, PhoneBot, PhoneCitizen, file_complaint
+from tests.support.phones import STATUS_TEMPLATE_SID, PhoneBot, PhoneCitizen, file_complaint
 
 CITIZEN = "+6285712345678"
 TO = f"whatsapp:{CITIZEN}"
