@@ -90,6 +90,20 @@ async def test_a_body_signed_with_another_secret_is_refused(meta_bot: MetaBot) -
     assert set((await meta_bot.counts()).values()) == {0}
 
 
+async def test_a_batch_of_up_to_3_mb_is_taken_and_a_larger_one_refused(meta_bot: MetaBot) -> None:
+    citizen = MetaCitizen(meta_bot, BUDI)
+    payload = citizen.text_payload(ROAD)
+    # Meta batches many changes in one POST, up to 3 MB; others than "messages" are ignored.
+    filler = {"field": "account_update", "value": {"event": "noted", "note": "x" * (2 * 1024 * 1024)}}
+    payload["entry"][0]["changes"].append(filler)
+    turn = await citizen.send(payload)
+    assert turn.keys == ["consent"]
+    filler["value"]["note"] = "x" * (3 * 1024 * 1024)
+    response = await meta_bot.deliver(citizen.text_payload("halo") | {"entry": payload["entry"]})
+    assert response.status_code == 413
+    assert len(meta_bot.graph.messages) == 1
+
+
 # -- a whole complaint ---------------------------------------------------------
 
 
@@ -141,6 +155,36 @@ async def _every_reply_went_through_the_graph_api(bot: MetaBot) -> None:
     wamids = {m.id for m in bot.graph.messages}
     for row in rows:
         assert row.status == "sent" and row.provider_message_id in wamids, (row.id, row.status)
+
+
+async def test_a_shared_location_fills_the_place_and_a_voice_note_is_answered_politely(
+    meta_bot: MetaBot,
+) -> None:
+    citizen = MetaCitizen(meta_bot, BUDI)
+    turn = await citizen.says("Banyak sampah menumpuk di pinggir jalan dan berbau busuk sekali")
+    turn = await citizen.taps(turn, "Setuju")
+    assert turn.keys == ["ask_location"]
+    [request] = turn.messages
+    assert request.body["interactive"]["type"] == "location_request_message"
+    voice = {"mime_type": "audio/ogg; codecs=opus", "sha256": "fake", "id": "2413", "voice": True}
+    turn = await citizen.send(citizen.message("audio", voice))
+    assert turn.keys == ["unsupported", "ask_location"]  # asked again, nothing downloaded
+    pin = {
+        "latitude": -7.7495,
+        "longitude": 110.3838,
+        "name": "Pasar",
+        "address": "Jl. Kaliurang km 5, Sleman",
+    }
+    turn = await citizen.send(citizen.message("location", pin))
+    assert turn.keys == ["ask_date"]
+    for title in ("Lewati", "Lewati", "Anonim", "Kirim"):
+        turn = await citizen.taps(turn, title)
+    assert "submitted" in turn.keys
+    [complaint] = await meta_bot.complaints()
+    assert (complaint.latitude, complaint.longitude) == (-7.7495, 110.3838)
+    assert complaint.location_text == "Pasar, Jl. Kaliurang km 5, Sleman"
+    assert (complaint.category, complaint.anonymous) == ("environment", True)
+    assert all(r.path.endswith("/messages") for r in meta_bot.graph.requests)
 
 
 # -- a message delivered twice -------------------------------------------------
