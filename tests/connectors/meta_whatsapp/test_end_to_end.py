@@ -356,6 +356,19 @@ async def test_a_photo_is_downloaded_with_the_token_and_stored_without_exif(meta
     assert b"PhoneMaker" not in attachment.content
 
 
+async def test_a_photo_meta_no_longer_has_is_asked_for_again(meta_bot: MetaBot) -> None:
+    citizen = MetaCitizen(meta_bot, BUDI)
+    turn = await citizen.taps(await citizen.says(ROAD), "Setuju")
+    assert turn.keys == ["ask_photo"]
+    turn = await citizen.shares_image("1331582911228394")  # expired: the fake answers 404
+    assert turn.keys == ["photo_rejected"]  # "try another file, or type LEWATI"
+    [answer] = turn.messages
+    assert "LEWATI" in answer.body["text"]["body"]
+    [lookup] = [r for r in meta_bot.graph.requests if not r.path.endswith("/messages")]
+    assert (lookup.bearer, lookup.status) == (TOKEN, 404)
+    assert await meta_bot.attachments() == []
+
+
 # -- STOP --------------------------------------------------------------------------
 
 
