@@ -22,7 +22,7 @@ from storage.state import LockTimeout, StateUnavailable
 
 log = logging.getLogger("lapor.webhooks")
 router = APIRouter()
-MAX_WEBHOOK_BODY = 1024 * 1024
+MAX_WEBHOOK_BODY = 3 * 1024 * 1024  # Meta's batched webhooks may be up to 3 MB
 
 
 async def webhook_request(request: Request, public_url: str) -> WebhookRequest:

@@ -22,7 +22,8 @@ from connectors.base import OptKeyword, WebhookRejected, WebhookRequest, Webhook
 from connectors.media import MAX_BYTES
 from connectors.messages import Inbound, Media, Outbound, Receipt, SendOutcome, SendResult
 from connectors.meta_whatsapp.addresses import SCHEME, recipient_of
-from connectors.meta_whatsapp.graph import DEFAULT_TIMEOUT, GraphClient
+from connectors.meta_whatsapp.errors import limits_whole_number
+from connectors.meta_whatsapp.graph import DEFAULT_TIMEOUT, GraphAnswer, GraphClient
 from connectors.meta_whatsapp.handshake import answer_handshake
 from connectors.meta_whatsapp.media import MediaFetcher
 from connectors.meta_whatsapp.pacing import DEFAULT_RATE, DEFAULT_RECIPIENT_GAP, Pacer
@@ -155,16 +156,23 @@ class MetaWhatsAppConnector:
         sent: list[str] = []
         for message in messages:
             await self._pacer.wait(to)
-            result = await self._graph.send_message(to, message)
-            if not result.ok:
-                return self._failed(to, result, tuple(sent))
-            sent.extend(result.provider_message_ids)
+            answer = await self._graph.send_message(to, message)
+            if not answer.result.ok:
+                return self._failed(to, answer, tuple(sent))
+            sent.extend(answer.result.provider_message_ids)
         return SendResult(SendOutcome.SENT, tuple(sent))
 
-    def _failed(self, to: str, result: SendResult, sent: tuple[str, ...]) -> SendResult:
-        """``result`` with the parts already sent, so that their receipts still match."""
+    def _failed(self, to: str, answer: GraphAnswer, sent: tuple[str, ...]) -> SendResult:
+        """The refusal with the parts already sent, so that their receipts still match.
+
+        A rate refusal slows down what it limits: the whole number (130429) or this recipient.
+        """
+        result = answer.result
         if result.retry_after is not None:
-            self._pacer.penalize(to, result.retry_after)
+            if limits_whole_number(answer.http_status, answer.code):
+                self._pacer.hold_all(result.retry_after)
+            else:
+                self._pacer.penalize(to, result.retry_after)
         _logger.warning("meta whatsapp send %s: %s", result.outcome, result.error)
         return SendResult(result.outcome, sent, result.retry_after, result.error)
 

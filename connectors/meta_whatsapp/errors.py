@@ -27,6 +27,8 @@ RETRY_AFTER: dict[int, float] = {
     **dict.fromkeys(APP_RATE_LIMITS, 60.0),
 }
 DEFAULT_RATE_RETRY = 5.0
+# Limits of the whole business number or app, not of one recipient: every send waits.
+NUMBER_WIDE_LIMITS = frozenset({THROUGHPUT_LIMIT, *APP_RATE_LIMITS})
 
 _REASONS: dict[int, FailureReason] = {
     OUTSIDE_WINDOW: FailureReason.OUTSIDE_WINDOW,
@@ -53,6 +55,12 @@ def receipt_status(status: str) -> DeliveryStatus | None:
 def reason_for_code(code: str) -> FailureReason | None:
     """What a failed status's error code means; ``None`` for codes we do not act on."""
     return _REASONS.get(int(code)) if code.isdigit() else None
+
+
+def limits_whole_number(http_status: int, code: int | None) -> bool:
+    """Whether a rate refusal holds back every recipient (the number's throughput,
+    the app's call limits, a bare HTTP 429) rather than only this one (131056)."""
+    return code in NUMBER_WIDE_LIMITS or (http_status == 429 and code not in RETRY_AFTER)
 
 
 def send_result(http_status: int, code: int | None, sent: tuple[str, ...] = ()) -> SendResult:

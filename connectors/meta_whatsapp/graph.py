@@ -9,6 +9,7 @@ token never appears in a log line or an error text.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -18,6 +19,15 @@ from connectors.meta_whatsapp.errors import send_result
 
 DEFAULT_TIMEOUT = 15.0
 _logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphAnswer:
+    """What a send became, with the HTTP status and Graph error code of a refusal."""
+
+    result: SendResult
+    http_status: int = 200
+    code: int | None = None
 
 
 class GraphClient:
@@ -41,19 +51,20 @@ class GraphClient:
     def auth_headers(self) -> dict[str, str]:
         return dict(self._headers)
 
-    async def send_message(self, to: str, message: dict[str, Any]) -> SendResult:
+    async def send_message(self, to: str, message: dict[str, Any]) -> GraphAnswer:
         """Send one message object to ``to`` (digits); never raises for provider errors."""
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **message}
         try:
             response = await self.http.post(self._messages_url, json=body, headers=self._headers)
         except httpx.TransportError as exc:
-            return SendResult(SendOutcome.RETRY, error=f"meta unreachable: {type(exc).__name__}")
+            return GraphAnswer(SendResult(SendOutcome.RETRY, error=f"meta unreachable: {type(exc).__name__}"))
         if response.status_code >= 400:
-            return send_result(response.status_code, error_code(response))
+            code = error_code(response)
+            return GraphAnswer(send_result(response.status_code, code), response.status_code, code)
         message_id = _message_id(response)
         if message_id is None:
-            return SendResult(SendOutcome.RETRY, error="meta answered without a message id")
-        return SendResult(SendOutcome.SENT, (message_id,))
+            return GraphAnswer(SendResult(SendOutcome.RETRY, error="meta answered without a message id"))
+        return GraphAnswer(SendResult(SendOutcome.SENT, (message_id,)))
 
 
 def error_code(response: httpx.Response) -> int | None:

@@ -3,7 +3,8 @@ and a short gap between messages to one recipient so a split reply stays in orde
 
 Sends to one recipient queue on that recipient's lock (FIFO); a sender takes an
 overall slot only once its recipient is ready, so one busy chat never holds up
-the others. After a pair-rate error the recipient is held back (``penalize``).
+the others. After a pair-rate error the recipient is held back (``penalize``);
+after the number's throughput limit (130429) every send is (``hold_all``).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class Pacer:
         """Hold ``recipient`` back for ``seconds``."""
         state = self._recipients.setdefault(recipient, _Recipient())
         state.next_at = max(state.next_at, self._clock() + seconds)
+
+    def hold_all(self, seconds: float) -> None:
+        """Hold every recipient back for ``seconds`` (the whole number is over its limit)."""
+        self._next_slot = max(self._next_slot, self._clock() + seconds)
 
     def _reserve_slot(self) -> float:
         at = max(self._clock(), self._next_slot)

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from connectors.meta_whatsapp.errors import limits_whole_number
 from connectors.meta_whatsapp.pacing import Pacer
 
 
@@ -56,6 +57,26 @@ async def test_a_penalized_recipient_waits_and_others_do_not() -> None:
     assert time.now == pytest.approx(100.0)
     await pacer.wait("a")
     assert time.now == pytest.approx(106.0)
+
+
+async def test_the_numbers_throughput_limit_holds_every_recipient_back() -> None:
+    time = VirtualTime()
+    pacer = Pacer(rate=1000.0, recipient_gap=0.0, clock=time.clock, sleep=time.sleep)
+    pacer.hold_all(1.0)
+    await pacer.wait("b")
+    assert time.now == pytest.approx(101.0)
+    await pacer.wait("c")
+    assert time.now == pytest.approx(101.001)  # then the ordinary rate again
+
+
+@pytest.mark.parametrize(
+    ("http_status", "code", "whole_number"),
+    [(400, 130429, True), (400, 80007, True), (429, None, True), (400, 131056, False), (429, 131056, False)],
+)
+def test_which_rate_refusals_limit_the_whole_number(
+    http_status: int, code: int | None, whole_number: bool
+) -> None:
+    assert limits_whole_number(http_status, code) is whole_number
 
 
 async def test_concurrent_sends_to_one_recipient_leave_in_call_order() -> None:
