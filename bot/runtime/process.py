@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.pseudonyms import pseudonym_key, use_key
 from bot.delivery.channels import Channels, build_channels
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.local_channel import LOCAL_SCHEMES
@@ -108,7 +109,9 @@ async def build_runtime(
     if migrate:
         await upgrade(db)
     sessions = session_factory(db)
-    state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix)
+    key = pseudonym_key(settings.pseudonym_key, settings.secret_key)
+    use_key(key)
+    state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix, digest_key=key)
     channels = build_channels(settings, state, extra_channels or {})
     fetchers: dict[str, Fetcher] = {
         scheme: c.fetch_media for scheme, c in channels.by_scheme.items() if hasattr(c, "fetch_media")
