@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bot.core.cpu_pool import settle_heap
 from bot.http import body_limits, health, rest, webchat, webhooks
 from bot.http.dashboard import routes as dashboard
 from bot.http.demo import router as demo
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.state.runtime.start_worker()
         if app.state.runtime.settings.demo:
             await ensure_demo_data(app.state.runtime)
+        settle_heap()  # no full garbage collection later stops the loop over start-up objects
         try:
             yield
         finally:

@@ -128,7 +128,10 @@ async def officer_for_token(session: AsyncSession, token: str, now: datetime) ->
 async def authenticate(session: AsyncSession, email: str, password: str) -> Officer | None:
     officer = await session.scalar(select(Officer).where(Officer.email == email.strip().lower()))
     stored = officer.password_hash if officer and officer.active else None
-    matches = await in_cpu_pool(password_matches, stored, password)  # Argon2: off the loop
+    # End the read before the slow check: no connection (nor SQLite's write lock) is held
+    # through Argon2, which runs off the loop.
+    await session.commit()
+    matches = await in_cpu_pool(password_matches, stored, password)
     return officer if matches and officer else None
 
 
