@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, Self, runtime_checkable
+
+from pydantic import BaseModel
 
 from connectors.messages import Inbound, Media, Outbound, Receipt, SendResult
 
@@ -139,27 +141,59 @@ class ConversationWindow(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Update:
-    """One item of a long-polling batch: its offset and what it carried."""
+    """One item of a long-polling batch: its offset, and what it carried.
+
+    ``skipped`` says why an update that carried nothing usable is confirmed unread.
+    """
 
     offset: int
     items: list[Inbound | Receipt]
+    skipped: str | None = None
+
+
+class ProviderCallFailed(Exception):
+    """A provider call other than ``send`` failed (a poll, a webhook registration).
+
+    ``reason`` is safe to show (never a token); ``retryable`` False means trying again
+    cannot help (a bad token).
+    """
+
+    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 @runtime_checkable
 class LongPolling(Protocol):
     """A channel whose provider can be polled for updates (no public URL needed)."""
 
-    async def poll(self, offset: int | None, wait_seconds: float) -> list[Update]:
-        """The updates after ``offset``; the caller acknowledges by passing the next offset."""
+    async def poll(self, offset: int | None, wait_seconds: int) -> list[Update]:
+        """The updates from ``offset`` on; asking with a higher offset confirms those below it.
+
+        Raises ``ProviderCallFailed``.
+        """
         ...
 
-    async def webhook_url(self) -> str | None:
-        """The webhook the provider currently calls, if any (polling refuses to run then)."""
+    async def webhook_info(self) -> dict[str, Any]:
+        """The webhook the provider has (``url`` empty when none: polling may run)."""
         ...
 
-    async def set_webhook(self, url: str) -> None: ...
+    async def set_webhook(self, url: str) -> None:
+        """Register ``url`` (HTTPS) as the webhook; raises ``ProviderCallFailed`` when refused."""
+        ...
 
-    async def delete_webhook(self) -> None: ...
+    async def delete_webhook(self) -> None:
+        """Remove the webhook, keeping pending updates for polling."""
+        ...
+
+
+@runtime_checkable
+class AnswersCallbacks(Protocol):
+    """A channel whose button presses must be acknowledged (Telegram's spinner)."""
+
+    async def answer_callback(self, callback_id: str) -> None: ...
 
 
 @runtime_checkable
@@ -184,12 +218,36 @@ class ChannelConfigError(SystemExit):
     """A channel's settings are incomplete or contradictory; the message names the variables."""
 
 
-class ChannelFactory(Protocol):
-    """What a channel folder registers: from the environment to zero or more connectors.
+class ChannelSettings(BaseModel):
+    """A channel's section of the process settings: flat ``LAPOR_<CHANNEL>_*`` fields.
 
-    ``public_url`` is the base URL providers call (signatures are checked against it).
-    A channel that is not configured yields nothing; a half-configured one raises
-    ``ChannelConfigError``.
+    The process settings inherit every registered section, so each variable is read,
+    validated and documented once; ``build`` turns the section into connectors.
     """
 
-    def __call__(self, public_url: str) -> list[Registration]: ...
+    # The CLI group (``lapor <name> poll``) of a channel that offers long polling.
+    polling_command: ClassVar[str | None] = None
+    # What to set to turn the channel on, for messages: "set LAPOR_X_TOKEN and ...".
+    setup_hint: ClassVar[str] = ""
+    # Libraries that log message texts or URLs with tokens below WARNING.
+    chatty_loggers: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def build(cls, settings: Self, public_url: str) -> list[Registration]:
+        """The connectors this section turns on, with their webhook paths; none when unset.
+
+        ``public_url`` is the base URL providers call (signatures are checked against it).
+        A half-configured section raises ``ChannelConfigError``.
+        """
+        raise NotImplementedError
+
+
+def require_all(settings: BaseModel, label: str, names: tuple[str, ...]) -> None:
+    """Refuse a half-configured channel, naming the variables still missing."""
+    missing = [f"LAPOR_{name.upper()}" for name in names if not getattr(settings, name)]
+    if missing:
+        raise ChannelConfigError(f"{label} is partly configured: set {', '.join(missing)}")
+
+
+def any_set(settings: BaseModel, names: tuple[str, ...]) -> bool:
+    return any(getattr(settings, name) for name in names)

@@ -26,6 +26,7 @@ network.switch_off()
 for _name in list(os.environ):
     if _name.startswith("LAPOR_") and not _name.startswith("LAPOR_TEST_"):
         del os.environ[_name]
+os.environ["LAPOR_ENV_FILE"] = ""  # nor a .env file in the working folder
 
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import json
 from typing import Annotated
 
 import typer
 
+from bot.cli import agencies, nlu, officers
+from bot.cli.polling import polling_apps
+from bot.runtime.channel_registry import chatty_loggers
 from bot.runtime.settings import load_settings, require_deployable
 
 app = typer.Typer(help="lapor-chat: the SP4N-LAPOR! chat channel.", no_args_is_help=True)
@@ -18,15 +19,11 @@ complaints_app = typer.Typer(help="Look at stored complaints.")
 app.add_typer(db_app, name="db")
 app.add_typer(complaints_app, name="complaints")
 
-for _module, _name in (
-    ("bot.cli.nlu", "nlu"),
-    ("bot.cli.telegram", "telegram"),
-    ("bot.cli.officers", "officers"),
-    ("bot.cli.agencies", "agencies"),
-):
-    # A sub-command whose module is not there yet is simply absent.
-    with contextlib.suppress(ModuleNotFoundError):
-        app.add_typer(importlib.import_module(_module).app, name=_name)
+app.add_typer(nlu.app, name="nlu")
+for _name, _group in polling_apps().items():
+    app.add_typer(_group, name=_name)
+app.add_typer(officers.app, name="officers")
+app.add_typer(agencies.app, name="agencies")
 
 
 def _serve(demo: bool) -> None:
@@ -43,7 +40,7 @@ def _serve(demo: bool) -> None:
     else:
         settings = load_settings()
         require_deployable(settings)
-    configure(settings.log_level, settings.log_json)
+    configure(settings.log_level, settings.log_json, chatty_loggers())
     typer.echo(f"lapor-chat on http://{settings.host}:{settings.port} (database: {settings.database_url})")
     if demo:
         typer.echo(f"demo: http://{settings.host}:{settings.port}/demo  web chat: /chat")
@@ -74,7 +71,7 @@ def worker() -> None:
 
     settings = load_settings(worker_in_process=False)
     require_deployable(settings)
-    configure(settings.log_level, settings.log_json)
+    configure(settings.log_level, settings.log_json, chatty_loggers())
 
     async def run() -> None:
         runtime = await build_runtime(settings)

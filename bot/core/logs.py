@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from bot.core.privacy import mask_text
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
 _HANDLER_NAME = "lapor"
-QUIET_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg", "httpx", "httpcore", "telegram", "twilio", "urllib3")
+QUIET_LOGGERS = ("sqlalchemy", "aiosqlite", "asyncpg", "httpx", "httpcore", "urllib3")
 
 
 class MaskingFilter(logging.Filter):
@@ -40,7 +41,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure(level: str = "INFO", json_lines: bool = False) -> None:
+def configure(level: str = "INFO", json_lines: bool = False, quiet: Iterable[str] = ()) -> None:
+    """Log to stderr through the masking filter; ``quiet``: more loggers to keep at WARNING."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(MaskingFilter())
     fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -52,5 +54,5 @@ def configure(level: str = "INFO", json_lines: bool = False) -> None:
     root.setLevel(level.upper())
     # Drivers and HTTP clients log statement parameters, message texts and URLs
     # with tokens at DEBUG: never let them follow the root level down.
-    for noisy in QUIET_LOGGERS:
+    for noisy in (*QUIET_LOGGERS, *quiet):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

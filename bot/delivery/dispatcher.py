@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.privacy import mask_address
-from bot.delivery.send_guard import Refused, SendGuard, refused_outside_window
+from bot.delivery.send_guard import Refused, SendGuard
 from connectors.base import Connector
 from connectors.messages import SendOutcome, SendResult, channel_of
 from dialogues.texts import Texts
@@ -46,7 +46,7 @@ class Dispatcher:
         self.clock = clock
         self.worker = worker or f"w-{secrets.token_hex(4)}"
         self._tasks: set[asyncio.Task[None]] = set()
-        self.guard = SendGuard(sessions, texts)
+        self.guard = SendGuard(sessions, connectors, texts)
         # Periodic jobs (auto-close, reminders) run by the worker loop; they pace themselves.
         self.housekeeping: Callable[[], Awaitable[None]] | None = None
 
@@ -150,7 +150,7 @@ class Dispatcher:
             await self._fail_queued(row.address, error)
             return False
         await self._fail(row, error, dead=False)
-        if refused_outside_window(result.error):
+        if result.outcome is SendOutcome.OUTSIDE_WINDOW:
             await self.resend_as_template(row)
         return True
 
@@ -167,7 +167,7 @@ class Dispatcher:
             await session.commit()
 
     async def resend_as_template(self, row: OutboxMessage) -> None:
-        """Queue and send a WhatsApp push Twilio refused free-form (63016) as the template."""
+        """Queue and send a push the provider refused free-form (outside the window) as the template."""
         retry_id = await self.guard.retry_as_template(row, self.clock())
         if retry_id is not None:
             self.send_soon([retry_id])
@@ -179,7 +179,7 @@ class Dispatcher:
         )
 
     async def mark_reporter(self, address: str, outcome: SendOutcome) -> None:
-        """Record that ``address`` opted out (21610, STOP) or cannot be reached."""
+        """Record that ``address`` opted out (STOP, or the provider says so) or cannot be reached."""
         column = "opted_out" if outcome is SendOutcome.OPTED_OUT else "unreachable"
         async with self.sessions() as session:
             await session.execute(update(Reporter).where(Reporter.address == address).values({column: True}))

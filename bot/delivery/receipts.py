@@ -1,10 +1,10 @@
-"""Delivery reports (Twilio status callbacks, Kannel DLRs) move outbox rows.
+"""Delivery reports (status callbacks, DLRs) move outbox rows.
 
 A report only ever moves a row forward (queued < sending < sent < delivered;
 undelivered and failed end it: ``storage.outbox.apply_receipt``). A failure
-that says something about the citizen acts on it once, when it first lands:
-Twilio's 21610 marks the reporter opted out, and 63016 (a free-form WhatsApp
-push outside the 24-hour window) sends the push again as the template.
+whose reason says something about the citizen acts on it once, when it first
+lands: opted out marks the reporter, and outside the conversation window sends
+the push again as the template.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.send_guard import refused_outside_window
-from connectors.messages import DeliveryStatus, Receipt, SendOutcome
+from connectors.messages import DeliveryStatus, FailureReason, Receipt, SendOutcome
 from storage import outbox
 from storage.models import OutboxMessage
 
-UNSUBSCRIBED_CODE = "21610"  # Twilio: the recipient replied STOP
 _FAILURES = frozenset({DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED})
 
 
@@ -30,7 +28,7 @@ async def apply_receipt(dispatcher: Dispatcher, receipt: Receipt) -> bool:
         error=receipt.error_code,
         now=dispatcher.clock(),
     )
-    if moved and receipt.status in _FAILURES and receipt.error_code:
+    if moved and receipt.status in _FAILURES and receipt.reason:
         await _act_on_failure(dispatcher, receipt)
     return moved
 
@@ -39,9 +37,9 @@ async def _act_on_failure(dispatcher: Dispatcher, receipt: Receipt) -> None:
     row = await _row(dispatcher, receipt.provider_message_id)
     if row is None:
         return
-    if receipt.error_code == UNSUBSCRIBED_CODE:
+    if receipt.reason is FailureReason.OPTED_OUT:
         await dispatcher.mark_reporter(row.address, SendOutcome.OPTED_OUT)
-    elif refused_outside_window(receipt.error_code):
+    elif receipt.reason is FailureReason.OUTSIDE_WINDOW:
         await dispatcher.resend_as_template(row)
 
 

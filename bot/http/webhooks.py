@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Annotated, Protocol, runtime_checkable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.background import BackgroundTask
@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from bot.delivery.receipts import apply_receipt
 from bot.http.deps import get_runtime
 from bot.runtime.process import Runtime
-from connectors.base import WebhookRejected, WebhookRequest
+from connectors.base import AnswersCallbacks, Handshake, WebhookRejected, WebhookRequest
 from connectors.messages import Inbound, Receipt
 from storage.state import LockTimeout, StateUnavailable
 
@@ -47,6 +47,8 @@ async def provider_webhook(
         return Response(f"no channel at /webhooks/{path}\n", status_code=404)
     if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BODY:
         return Response("body too large\n", status_code=413)
+    if request.method == "GET" and isinstance(connector, Handshake):
+        return await _handshake(connector, path, await webhook_request(request, runtime.settings.public_url))
     try:
         items = connector.parse(await webhook_request(request, runtime.settings.public_url))
     except WebhookRejected as exc:
@@ -64,11 +66,14 @@ async def provider_webhook(
     return Response(ack.body, status_code=ack.status, media_type=ack.content_type, background=answers)
 
 
-@runtime_checkable
-class AnswersCallbacks(Protocol):
-    """A connector whose button presses must be answered (Telegram's spinner)."""
-
-    async def answer_callback(self, callback_id: str) -> None: ...
+async def _handshake(connector: Handshake, path: str, request: WebhookRequest) -> Response:
+    """A provider's verification request (Meta's ``hub.challenge``), answered by its connector."""
+    try:
+        answer = connector.handshake(request)
+    except WebhookRejected as exc:
+        log.warning("webhook %s handshake rejected: %s", path, exc.reason)
+        return Response(f"{exc.reason}\n", status_code=exc.status)
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
 
 def _answer_callbacks(connector: object, items: Sequence[Inbound | Receipt]) -> BackgroundTask | None:

@@ -1,10 +1,10 @@
-"""Long polling: Telegram updates for a bot that has no public URL.
+"""Long polling: updates for a channel whose bot has no public URL (``LongPolling``).
 
-getUpdates -> parse -> ``Conversations.handle`` (dedup, lock, engine, one
-transaction) -> send after commit -> next update. The offset, which confirms
-(drops) updates at Telegram on the next getUpdates, moves past an update only
-once its turn is committed: a crash in between makes Telegram hand the update
-out again, and the dedup record makes the second delivery harmless.
+poll -> ``Conversations.handle`` (dedup, lock, engine, one transaction) -> send
+after commit -> next update. The offset, which confirms (drops) updates at the
+provider on the next poll, moves past an update only once its turn is committed:
+a crash in between makes the provider hand the update out again, and the dedup
+record makes the second delivery harmless.
 """
 
 from __future__ import annotations
@@ -13,23 +13,20 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.intake.outcome import Outcome
-from bot.runtime.process import Runtime
-from bot.runtime.provider_channels import TELEGRAM_OFF
+from connectors.base import AnswersCallbacks, LongPolling, ProviderCallFailed, Update
 from connectors.messages import Inbound
-from connectors.telegram import ALLOWED_UPDATES, TelegramApiError, TelegramConnector
-from connectors.telegram_parse import NotAnUpdate, parse_update
 
-log = logging.getLogger("lapor.telegram.polling")
+log = logging.getLogger("lapor.polling")
 
 
 class PollingStopped(Exception):
-    """Polling cannot go on (bad token, a webhook is set, another poller runs)."""
+    """Polling cannot go on (a bad token, a webhook is set, another poller runs)."""
 
 
 class Handler(Protocol):
@@ -55,7 +52,6 @@ class PollingOptions:
     backoff_base: float = 1.0
     backoff_cap: float = 60.0
     max_update_attempts: int = 10
-    allowed_updates: tuple[str, ...] = ALLOWED_UPDATES
 
 
 class Poller:
@@ -63,7 +59,7 @@ class Poller:
 
     def __init__(
         self,
-        connector: TelegramConnector,
+        connector: LongPolling,
         conversations: Handler,
         dispatcher: Sender,
         clock: Callable[[], datetime],
@@ -104,13 +100,13 @@ class Poller:
         """One getUpdates and the updates it returned; the seconds to wait before the next."""
         try:
             updates = await self._fetch()
-        except TelegramApiError as exc:
+        except ProviderCallFailed as exc:
             if not exc.retryable:
-                raise PollingStopped(f"Telegram refused getUpdates: {exc.reason}") from exc
-            log.warning("getUpdates failed: %s", exc.reason)
+                raise PollingStopped(exc.reason) from exc
+            log.warning("poll failed: %s", exc.reason)
             return self._backoff(exc.retry_after)
         except Exception:  # whatever else went wrong, the loop must go on
-            log.exception("getUpdates failed")
+            log.exception("poll failed")
             return self._backoff(None)
         for update in updates or ():
             if self.stopping:
@@ -120,11 +116,9 @@ class Poller:
         self._failures = 0
         return 0.0
 
-    async def _fetch(self) -> list[dict[str, Any]] | None:
+    async def _fetch(self) -> list[Update] | None:
         """The next batch, or None when ``stop`` came first (nothing was confirmed)."""
-        fetch = asyncio.ensure_future(
-            self.connector.get_updates(self.offset, self.options.poll_seconds, self.options.allowed_updates)
-        )
+        fetch = asyncio.ensure_future(self.connector.poll(self.offset, self.options.poll_seconds))
         stopped = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -137,30 +131,25 @@ class Poller:
             return None
         return fetch.result()
 
-    async def _take(self, update: Mapping[str, Any]) -> bool:
+    async def _take(self, update: Update) -> bool:
         """Store one update; False when its turn failed and it must be fetched again."""
-        update_id = update.get("update_id")
-        if type(update_id) is not int:
-            log.warning("skipping an update without an update_id")
+        if update.skipped:
+            log.warning("skipping update %s: %s", update.offset, update.skipped)
+            self._confirm(update.offset)
             return True
         try:
-            inbounds = parse_update(update, now=self.clock())
-        except NotAnUpdate as exc:
-            log.warning("skipping update %s: %s", update_id, exc)
-            self._confirm(update_id)
-            return True
-        try:
-            for inbound in inbounds:
-                await self._handle(inbound)
+            for item in update.items:
+                if isinstance(item, Inbound):
+                    await self._handle(item)
         except Exception:
-            return self._failed(update_id)
-        self._confirm(update_id)
+            return self._failed(update.offset)
+        self._confirm(update.offset)
         return True
 
     async def _handle(self, inbound: Inbound) -> None:
         outcome = await self.conversations.handle(inbound)
         self.dispatcher.send_soon(outcome.outbox_ids)
-        if inbound.callback_id:
+        if inbound.callback_id and isinstance(self.connector, AnswersCallbacks):
             self._background(self.connector.answer_callback(inbound.callback_id))
 
     def _failed(self, update_id: int) -> bool:
@@ -198,11 +187,3 @@ class Poller:
     async def _finish_answers(self) -> None:
         if self._answers:
             await asyncio.gather(*self._answers, return_exceptions=True)
-
-
-def poller_for(runtime: Runtime, options: PollingOptions | None = None) -> Poller:
-    """The poller for ``runtime``'s Telegram connector; ``PollingStopped`` if there is none."""
-    connector = runtime.channels.by_path.get("telegram")
-    if not isinstance(connector, TelegramConnector):
-        raise PollingStopped(TELEGRAM_OFF)
-    return Poller(connector, runtime.conversations, runtime.dispatcher, runtime.clock, options)

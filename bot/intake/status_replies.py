@@ -6,27 +6,16 @@ so a status look-up never confirms that a ticket exists.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.render import Renderer
-from bot.engine.dates import format_date
+from bot.officers.deadlines import next_step
 from connectors.messages import Outbound
 from storage.models import Complaint, Reporter
 from storage.tickets import normalize_ticket
 
 LIST_LIMIT = 5
-
-
-def next_step(renderer: Renderer, complaint: Complaint) -> str:
-    due: date | None = {
-        "received": complaint.verify_due,
-        "verified": complaint.followup_due,
-    }.get(complaint.status)
-    params = {"due": format_date(due, renderer.language) if due else "-"}
-    return renderer.word(f"next.{complaint.status}", params)
 
 
 def _params(renderer: Renderer, complaint: Complaint) -> dict[str, str]:

@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from bot.core.render import Renderer
 from bot.core.workdays import add_working_days
+from bot.engine.dates import format_date
 from storage.models import Complaint
 
 
@@ -48,3 +50,13 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
         and_(Complaint.status == "received", Complaint.verify_due < today),
         and_(Complaint.status == "verified", Complaint.followup_due < today),
     )
+
+
+def next_step(renderer: Renderer, complaint: Complaint) -> str:
+    """ "Next: verification by 3 Des 2026": what the reporter waits for, in their language."""
+    due: date | None = {
+        "received": complaint.verify_due,
+        "verified": complaint.followup_due,
+    }.get(complaint.status)
+    params = {"due": format_date(due, renderer.language) if due else "-"}
+    return renderer.word(f"next.{complaint.status}", params)

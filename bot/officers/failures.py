@@ -8,8 +8,8 @@ from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.privacy import mask_text
-from bot.http.officer_api.schemas import Failure
 from bot.officers.auth import Principal, Role
+from bot.officers.schemas import Failure
 from bot.officers.scope import visible
 from storage.models import Complaint, OutboxMessage
 from storage.outbox import OutboxStatus

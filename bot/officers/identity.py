@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.http.officer_api.schemas import Identity
 from bot.officers.audit import audit
 from bot.officers.auth import Principal
+from bot.officers.schemas import Identity
 from bot.officers.service import Forbidden, NotFound
 from storage.models import Complaint, Reporter
 

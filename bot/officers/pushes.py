@@ -2,8 +2,9 @@
 
 A push is rendered from a ``push.*`` text key and written to the outbox in
 the transaction of the change; the dispatcher sends it after commit. Opted-out
-reporters get nothing (the suppression is audited instead), and WhatsApp
-reporters outside the 24-hour window get the approved template.
+reporters get nothing (the suppression is audited instead), and reporters on a
+channel with a conversation window (WhatsApp) who are outside it get the approved
+status template.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.render import Option, Renderer
+from bot.delivery.outbox_kinds import PUSH
 from bot.delivery.outbox_payload import to_payload
-from bot.intake.status_replies import next_step
+from bot.delivery.templates import status_template
 from bot.officers.audit import audit
 from bot.officers.auth import Principal
-from connectors.messages import Outbound, Template, channel_of
+from bot.officers.deadlines import next_step
+from connectors.messages import Outbound, channel_of
 from dialogues.texts import Texts
 from storage import outbox
 from storage.models import Agency, Complaint, OutboxMessage, Reporter
 
-WHATSAPP_WINDOW = timedelta(hours=24)
-WHATSAPP_TEMPLATE = "status_update"
 NOTE_SMS_LIMIT = 100
 QUESTION_SMS_LIMIT = 120
 YES_NO = (Option("yes", "choice.yes"), Option("no", "choice.no"))
@@ -80,19 +81,19 @@ def render(
     return renderer.reply(push.key, params, push.options)
 
 
-def _outside_window(reporter: Reporter, now: datetime) -> bool:
-    last = reporter.last_inbound_at
-    return last is None or now - last > WHATSAPP_WINDOW
-
-
 def with_template(
-    message: Outbound, reporter: Reporter, complaint: Complaint, status_title: str, now: datetime
+    message: Outbound,
+    reporter: Reporter,
+    complaint: Complaint,
+    status_title: str,
+    now: datetime,
+    window: timedelta | None,
 ) -> Outbound:
-    """WhatsApp allows free text only within 24 h of the citizen's last message."""
-    if channel_of(reporter.address) != "whatsapp" or not _outside_window(reporter, now):
+    """Outside the channel's conversation window only the approved status template goes out."""
+    last = reporter.last_inbound_at
+    if window is None or (last is not None and now - last <= window):
         return message
-    template = Template(WHATSAPP_TEMPLATE, {"1": complaint.ticket, "2": status_title})
-    return replace(message, template=template)
+    return replace(message, template=status_template(complaint.ticket, status_title))
 
 
 def enqueue_push(
@@ -104,10 +105,12 @@ def enqueue_push(
     push: Push,
     now: datetime,
     who: Principal | None,
+    window: timedelta | None = None,
 ) -> OutboxMessage | None:
     """Queue ``push`` for ``complaint``'s reporter in the caller's transaction.
 
-    Returns None (and audits why) when the reporter must not be messaged.
+    ``window``: the reporter's channel's conversation window (None: free-form text is
+    always allowed). Returns None (and audits why) when the reporter must not be messaged.
     """
     if reporter.opted_out or reporter.erased_at is not None:
         reason = "opted_out" if reporter.opted_out else "erased"
@@ -115,13 +118,13 @@ def enqueue_push(
         return None
     message = render(texts, reporter, complaint, agency, push)
     title = texts.render(f"status.{complaint.status}", reporter.language)
-    message = with_template(message, reporter, complaint, title, now)
+    message = with_template(message, reporter, complaint, title, now, window)
     return outbox.enqueue(
         session,
         address=reporter.address,
         channel=channel_of(reporter.address),
         payload=to_payload(message),
         now=now,
-        kind="push",
+        kind=PUSH,
         complaint_id=complaint.id,
     )

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.channels import connector_for, window_of
 from bot.delivery.dispatcher import Dispatcher
 from bot.officers import pending_question as followup_state
 from bot.officers.audit import audit
@@ -167,7 +168,10 @@ async def _transaction(
         change = await mutate(session, complaint, now)
         row = None
         if change.push is not None:
-            row = enqueue_push(session, deps.texts, reporter, complaint, change.agency, change.push, now, who)
+            window = window_of(connector_for(deps.dispatcher.connectors, reporter.address))
+            row = enqueue_push(
+                session, deps.texts, reporter, complaint, change.agency, change.push, now, who, window
+            )
         await session.flush()
         pushed = "queued" if row else ("suppressed" if change.push else "none")
         result = ActionResult(complaint.ticket, complaint.status, previous, change.event.id, pushed)

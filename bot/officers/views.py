@@ -11,7 +11,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.http.officer_api.schemas import (
+from bot.officers.auth import Principal
+from bot.officers.deadlines import Urgency, current_due, urgency
+from bot.officers.lifecycle import next_statuses
+from bot.officers.schemas import (
     AttachmentOut,
     ComplaintDetail,
     ComplaintSummary,
@@ -19,9 +22,6 @@ from bot.http.officer_api.schemas import (
     ReporterOut,
     TranscriptLine,
 )
-from bot.officers.auth import Principal
-from bot.officers.deadlines import Urgency, current_due, urgency
-from bot.officers.lifecycle import next_statuses
 from storage.models import Complaint, Message, Reporter
 
 TRANSCRIPT_LIMIT = 500

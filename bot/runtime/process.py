@@ -13,13 +13,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.pseudonyms import pseudonym_key, use_key
-from bot.delivery.channels import Channels, build_channels
+from bot.delivery.channels import Channels
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.local_channel import LOCAL_SCHEMES
+from bot.delivery.local_channel import LOCAL_SCHEMES, LocalConnector
 from bot.intake.conversations import Conversations
 from bot.intake.media import Fetcher, MediaIntake
-from bot.intake.opt_out import OptOutDesk, twilio_sms_addresses
+from bot.intake.opt_out import OptOutDesk
 from bot.officers.setup import on_start as officers_on_start
+from bot.runtime.channel_registry import build_channels
 from bot.runtime.settings import Settings
 from connectors.base import Connector
 from dialogues.schema import load_dialogue
@@ -112,7 +113,9 @@ async def build_runtime(
     key = pseudonym_key(settings.pseudonym_key, settings.secret_key)
     use_key(key)
     state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix, digest_key=key)
-    channels = build_channels(settings, state, extra_channels or {})
+    channels = build_channels(settings, settings.public_url, LocalConnector(state))
+    for path, connector in (extra_channels or {}).items():
+        channels.add(connector, path)
     fetchers: dict[str, Fetcher] = {
         scheme: c.fetch_media for scheme, c in channels.by_scheme.items() if hasattr(c, "fetch_media")
     }
@@ -129,9 +132,7 @@ async def build_runtime(
         clock=clock,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         status_checks_per_hour=settings.status_checks_per_hour,
-        opt_out=OptOutDesk(
-            sessions=sessions, texts=texts, clock=clock, through_twilio=twilio_sms_addresses(channels)
-        ),
+        opt_out=OptOutDesk(sessions=sessions, texts=texts, clock=clock, keywords=channels.opt_out_keywords),
     )
     dispatcher = Dispatcher(sessions, channels.by_scheme, clock, texts=texts)
     runtime = Runtime(

@@ -5,11 +5,13 @@ A bad value fails at start-up with the variable's name and what was wrong.
 
 from __future__ import annotations
 
-import re
+import os
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.runtime.channel_registry import ChannelSections
 
 DATA_DIR = Path(".lapor")
 
@@ -18,7 +20,9 @@ class SettingsError(SystemExit):
     """Raised with a readable message when the environment is invalid."""
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, ChannelSections):
+    """The process settings: the core fields below, and every registered channel's section."""
+
     model_config = SettingsConfigDict(env_prefix="LAPOR_", env_file=".env", extra="ignore", frozen=True)
 
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'lapor.sqlite3'}")
@@ -45,27 +49,6 @@ class Settings(BaseSettings):
     rest_token: str | None = Field(default=None, min_length=32)
     pseudonym_key: str | None = Field(default=None, min_length=32)
 
-    telegram_token: str | None = None
-    telegram_secret: str | None = None
-    telegram_api_url: str = "https://api.telegram.org"
-    # Shown as a QR code on /demo; getMe is not reachable offline, so it is a setting.
-    telegram_bot_username: str | None = None
-
-    twilio_account_sid: str | None = None
-    twilio_auth_token: str | None = None
-    twilio_sms_from: str | None = None
-    twilio_whatsapp_from: str | None = None
-    twilio_api_url: str | None = None
-    # Approved WhatsApp templates by name (``Outbound.template.name``) -> ContentSid,
-    # as JSON: {"status_update": "HX..."}. Pushes outside the 24-hour window need one.
-    twilio_whatsapp_templates: dict[str, str] = Field(default_factory=dict)
-
-    kannel_sendsms_url: str | None = None
-    kannel_username: str | None = None
-    kannel_password: str | None = None
-    kannel_from: str | None = None
-    kannel_secret: str | None = None
-
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -80,22 +63,6 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value or None
 
-    @field_validator("telegram_bot_username")
-    @classmethod
-    def _bot_username(cls, value: str | None) -> str | None:
-        name = (value or "").strip().removeprefix("@")
-        if name and not re.fullmatch(r"[A-Za-z0-9_]{5,32}", name):
-            raise ValueError("must be a Telegram username: 5-32 letters, digits or _")
-        return name or None
-
-    @field_validator("twilio_whatsapp_templates")
-    @classmethod
-    def _content_sids(cls, value: dict[str, str]) -> dict[str, str]:
-        bad = sorted(name for name, sid in value.items() if not re.fullmatch(r"HX[0-9a-fA-F]{32}", sid))
-        if bad:
-            raise ValueError(f"ContentSid must be HX followed by 32 hex digits (check {', '.join(bad)})")
-        return value
-
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
@@ -104,10 +71,15 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
 
+def env_file() -> str | None:
+    """The optional ``.env`` file; ``LAPOR_ENV_FILE`` names another, empty means none."""
+    return os.environ.get("LAPOR_ENV_FILE", ".env") or None
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the environment; exit with a clear message on a bad value."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(_env_file=env_file(), **overrides)  # type: ignore[arg-type,call-arg]
     except ValidationError as exc:
         problems = "; ".join(
             f"LAPOR_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()

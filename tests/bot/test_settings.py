@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from bot.runtime.provider_channels import ChannelConfigError, build
 from bot.runtime.settings import SettingsError, load_settings, require_deployable
+from connectors.base import ChannelConfigError
+from connectors.telegram import TelegramSettings
 
 
 def test_defaults_are_embedded() -> None:
@@ -46,7 +49,7 @@ def test_bad_values_fail_fast_naming_the_variable(
 def test_telegram_token_without_secret_refuses_to_start() -> None:
     settings = load_settings(telegram_token="123:abc")
     with pytest.raises(ChannelConfigError, match="LAPOR_TELEGRAM_SECRET"):
-        list(build(settings))
+        TelegramSettings.build(settings, settings.public_url)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +79,13 @@ def test_serve_and_worker_exit_before_starting_without_a_secret_key(
     result = CliRunner().invoke(app, [command])
     assert result.exit_code != 0
     assert "LAPOR_SECRET_KEY is a placeholder" in str(result.exception)
+
+
+def test_a_dotenv_file_is_read_only_when_lapor_env_file_allows_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("LAPOR_PORT=9999\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().port == 8000  # the suite sets LAPOR_ENV_FILE="": no .env leaks in
+    monkeypatch.setenv("LAPOR_ENV_FILE", ".env")
+    assert load_settings().port == 9999

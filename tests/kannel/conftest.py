@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from connectors.base import WebhookRejected, WebhookRequest, WebhookResponse
-from connectors.kannel import KannelConnector
+from connectors.kannel.connector import KannelConnector
 from connectors.messages import Inbound, Receipt
 from tests.fakes.kannel_gateway import (
     Handler,

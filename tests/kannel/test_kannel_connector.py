@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.base import Connector, WebhookRejected, WebhookRequest
-from connectors.kannel import KannelConnector
+from connectors.kannel.connector import KannelConnector
 from connectors.messages import (
     Choice,
     DeliveryStatus,

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import anyio
 import pytest
 
-from connectors.kannel import KannelConnector
+from connectors.kannel.connector import KannelConnector
 from connectors.messages import Choice, DeliveryStatus, Inbound, Outbound, Receipt, SendOutcome
 from tests.fakes.kannel_gateway import KannelGateway, WebhookReceiver
 from tests.kannel.conftest import SECRET, Parsed, feed

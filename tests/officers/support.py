@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -180,3 +180,15 @@ class RecordingConnector:
 
     async def aclose(self) -> None:
         return None
+
+
+@dataclass
+class WindowedConnector(RecordingConnector):
+    """A fake WhatsApp-like channel: free-form text only within 24 hours of the citizen's message."""
+
+    name: str = "windowed"
+    schemes: tuple[str, ...] = ("whatsapp",)
+    window: timedelta = timedelta(hours=24)
+
+    def has_template(self, name: str) -> bool:
+        return name == "status_update"

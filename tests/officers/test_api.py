@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.runtime.process import Runtime
 from storage.models import Complaint, OutboxMessage, Reporter, StatusEvent
 from storage.officers_models import AuditEntry
-from tests.officers.support import bearer, file_by_chat, insert_complaint, officer, say
+from tests.officers.support import WindowedConnector, bearer, file_by_chat, insert_complaint, officer, say
 
 
 async def _count(runtime: Runtime, model: type, *where: object) -> int:
@@ -364,6 +364,7 @@ async def test_opted_out_reporters_get_no_push(client: httpx.AsyncClient, runtim
 async def test_whatsapp_outside_24_hours_gets_the_template(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
+    runtime.channels.add(WindowedConnector())
     token = await officer(runtime, "o@pupr.go.id", agency="PUPR")
     old = runtime.clock() - timedelta(days=2)
     stale = await insert_complaint(runtime, "PUPR", address="whatsapp:+6281200000001", created_at=old)

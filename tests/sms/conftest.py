@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.twilio_sms import TwilioSmsConnector
+from connectors.twilio.sms import TwilioSmsConnector
 from tests.fakes import twilio_api as fake_twilio
 from tests.fakes.twilio_api import FakeTwilioApi
 

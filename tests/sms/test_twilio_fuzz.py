@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from connectors.base import WebhookRequest
-from connectors.twilio_sms import TwilioSmsConnector
+from connectors.twilio.sms import TwilioSmsConnector
 from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
 from tests.fuzz import fuzz_settings, mangled, parsed_or_4xx
 from tests.sms.conftest import SMS_FROM, SMS_URL

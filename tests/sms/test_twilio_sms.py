@@ -8,13 +8,14 @@ from connectors.base import Connector, WebhookRejected
 from connectors.messages import (
     Choice,
     DeliveryStatus,
+    FailureReason,
     Inbound,
     Outbound,
     Receipt,
     SendOutcome,
 )
 from connectors.sms import count_segments, is_gsm7
-from connectors.twilio_sms import TwilioSmsConnector
+from connectors.twilio.sms import TwilioSmsConnector
 from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
 from tests.sms.conftest import NOW, SMS_FROM, SMS_URL, STATUS_URL
 
@@ -52,7 +53,9 @@ CITIZEN = "tel:+85251234567"
         (
             "status_failed_opted_out",
             STATUS_URL,
-            Receipt("SM5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", DeliveryStatus.FAILED, "21610"),
+            Receipt(
+                "SM5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", DeliveryStatus.FAILED, "21610", FailureReason.OPTED_OUT
+            ),
         ),
     ],
 )

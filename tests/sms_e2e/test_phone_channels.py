@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.channels import Channels, build_channels
-from bot.delivery.tel_routing import TelRouter
-from bot.runtime.provider_channels import ChannelConfigError
+from bot.delivery.channels import Channels, connector_for
+from bot.delivery.local_channel import LocalConnector
+from bot.delivery.scheme_router import SchemeRouter
+from bot.runtime.channel_registry import build_channels
 from bot.runtime.settings import SettingsError, load_settings
+from connectors.base import ChannelConfigError
 from storage.state import open_state_store
 from tests.fakes.twilio_api import FakeTwilioApi
 from tests.sms_e2e.harness import twilio_settings
@@ -35,7 +37,8 @@ async def build(tmp_path: Path) -> AsyncIterator[Build]:
     state = open_state_store(None, tmp_path / "state.sqlite3", "test:")
 
     def make(**settings: Any) -> Channels:
-        channels = build_channels(load_settings(state_path=tmp_path / "s", **settings), state)
+        loaded = load_settings(state_path=tmp_path / "s", **settings)
+        channels = build_channels(loaded, loaded.public_url, LocalConnector(state))
         built.append(channels)
         return channels
 
@@ -49,7 +52,7 @@ async def build(tmp_path: Path) -> AsyncIterator[Build]:
 def test_indonesian_numbers_go_through_kannel_and_the_rest_through_twilio(build: Build) -> None:
     channels = build(**KANNEL, **TWILIO)
     router = channels.by_scheme["tel"]
-    assert isinstance(router, TelRouter)
+    assert isinstance(router, SchemeRouter)
     assert router.route("tel:+6281234567890").name == "kannel"
     assert router.route("tel:+14155550123").name == "twilio_sms"
     assert router.route("tel:+85251234567").name == "twilio_sms"
@@ -68,10 +71,10 @@ def test_indonesian_numbers_go_through_kannel_and_the_rest_through_twilio(build:
     ("settings", "transport"), [(KANNEL, "kannel"), (SMS_ONLY, "twilio_sms")], ids=["kannel", "twilio"]
 )
 def test_one_sms_transport_takes_every_number(build: Build, settings: dict[str, Any], transport: str) -> None:
-    router = build(**settings).by_scheme["tel"]
-    assert isinstance(router, TelRouter)
+    channels = build(**settings)
     for number in ("+6281234567890", "+14155550123"):
-        assert router.route(f"tel:{number}").name == transport
+        connector = connector_for(channels.by_scheme, f"tel:{number}")
+        assert connector is not None and connector.name == transport
 
 
 def test_twilio_sms_alone_takes_the_status_callbacks(build: Build) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from connectors.telegram import TelegramConnector, TelegramLimits
+from connectors.telegram.connector import TelegramConnector, TelegramLimits
 from tests.fakes.telegram_api import FakeTelegramApi
 
 SECRET = "s3cret-Token_for-tests"

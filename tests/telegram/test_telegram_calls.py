@@ -11,9 +11,9 @@ import pytest
 from connectors.base import WebhookRequest
 from connectors.media import MediaRejected
 from connectors.messages import Media
-from connectors.telegram import ALLOWED_UPDATES, TelegramApiError, TelegramConnector
-from connectors.telegram import TelegramLimits as Limits
-from connectors.telegram_parse import parse_update
+from connectors.telegram.connector import ALLOWED_UPDATES, TelegramApiError, TelegramConnector
+from connectors.telegram.connector import TelegramLimits as Limits
+from connectors.telegram.parse import parse_update
 from tests.fakes.telegram_api import FakeTelegramApi, callback_update, text_update
 from tests.telegram.conftest import SECRET
 

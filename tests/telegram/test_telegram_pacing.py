@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from connectors.messages import Outbound, SendOutcome
-from connectors.telegram import TelegramConnector, TelegramLimits
-from connectors.telegram_pacing import SendPacer
+from connectors.telegram.connector import TelegramConnector, TelegramLimits
+from connectors.telegram.pacing import SendPacer
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.telegram.conftest import SECRET
 

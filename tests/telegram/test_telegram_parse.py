@@ -12,8 +12,8 @@ import pytest
 
 from connectors.base import Connector, WebhookRejected, WebhookRequest
 from connectors.messages import Contact, Inbound, Location, Media
-from connectors.telegram import SECRET_HEADER, TelegramConnector
-from connectors.telegram_parse import NotAnUpdate, parse_update
+from connectors.telegram.connector import SECRET_HEADER, TelegramConnector
+from connectors.telegram.parse import NotAnUpdate, parse_update
 from tests.telegram.conftest import FIXTURES, SECRET, load_fixture
 
 NOW = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)

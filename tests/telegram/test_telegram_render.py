@@ -6,7 +6,7 @@ import pytest
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from connectors.messages import Ask, Choice, Outbound
-from connectors.telegram_render import KeyboardLabels, render_markup, split_text, utf16_len
+from connectors.telegram.render import KeyboardLabels, render_markup, split_text, utf16_len
 
 
 def test_short_text_is_one_part() -> None:

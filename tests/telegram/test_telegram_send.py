@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from connectors.messages import Ask, Choice, Outbound, SendOutcome
-from connectors.telegram import TelegramConnector
+from connectors.telegram.connector import TelegramConnector
 from tests.fakes.telegram_api import BLOCKED, FakeTelegramApi
 from tests.telegram.conftest import FAST
 

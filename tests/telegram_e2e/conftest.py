@@ -22,8 +22,8 @@ import pytest
 from bot.http.app import create_app
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
-from connectors.telegram import TelegramConnector
-from connectors.telegram_pacing import SendPacer
+from connectors.telegram.connector import TelegramConnector
+from connectors.telegram.pacing import SendPacer
 from tests import support
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.support import Clock, each_state_store  # noqa: F401  # each_state_store: for the tests

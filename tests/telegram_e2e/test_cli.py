@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from connectors.telegram import ALLOWED_UPDATES
+from connectors.telegram.connector import ALLOWED_UPDATES
 from tests.fakes.telegram_api import FakeTelegramApi, text_update
 from tests.telegram_e2e.citizen import RICH_REPORT
 from tests.telegram_e2e.conftest import SECRET, sqlite_only

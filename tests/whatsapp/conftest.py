@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.twilio_whatsapp import TwilioWhatsAppConnector
+from connectors.twilio.whatsapp import TwilioWhatsAppConnector
 from tests.fakes import twilio_api as fake_twilio
 from tests.fakes.twilio_api import FakeTwilioApi
 

@@ -9,8 +9,8 @@ from PIL import Image
 
 from connectors.media import MediaRejected, sanitize_media
 from connectors.messages import Media
-from connectors.twilio_media import MediaUnavailable
-from connectors.twilio_whatsapp import TwilioWhatsAppConnector
+from connectors.twilio.media import MediaUnavailable
+from connectors.twilio.whatsapp import TwilioWhatsAppConnector
 from tests.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi
 from tests.whatsapp.conftest import make_whatsapp
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from connectors.base import WebhookRequest
 from connectors.messages import Inbound
-from connectors.twilio_whatsapp import TwilioWhatsAppConnector
+from connectors.twilio.whatsapp import TwilioWhatsAppConnector
 from tests.fakes.twilio_api import FakeTwilioApi, recorded_form
 from tests.fuzz import fuzz_settings, mangled, parsed_or_4xx
 from tests.whatsapp.conftest import WHATSAPP_FROM, WHATSAPP_URL

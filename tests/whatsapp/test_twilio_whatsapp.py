@@ -10,6 +10,7 @@ from connectors.base import Connector, WebhookRejected
 from connectors.messages import (
     Choice,
     DeliveryStatus,
+    FailureReason,
     Inbound,
     Location,
     Media,
@@ -18,7 +19,7 @@ from connectors.messages import (
     SendOutcome,
     Template,
 )
-from connectors.twilio_whatsapp import TwilioWhatsAppConnector
+from connectors.twilio.whatsapp import TwilioWhatsAppConnector
 from tests.fakes.twilio_api import ACCOUNT_SID, FakeTwilioApi, recorded_form
 from tests.whatsapp.conftest import (
     NOW,
@@ -96,7 +97,10 @@ OUT_SID = "SMfeedface0123456789abcdef01234567"
         ),
         ("status_whatsapp_delivered", Receipt(OUT_SID, DeliveryStatus.DELIVERED)),
         ("status_whatsapp_read", Receipt(OUT_SID, DeliveryStatus.DELIVERED)),
-        ("status_whatsapp_undelivered", Receipt(OUT_SID, DeliveryStatus.UNDELIVERED, "63016")),
+        (
+            "status_whatsapp_undelivered",
+            Receipt(OUT_SID, DeliveryStatus.UNDELIVERED, "63016", FailureReason.OUTSIDE_WINDOW),
+        ),
     ],
 )
 def test_parse_recorded_webhooks(
@@ -237,12 +241,12 @@ async def test_outbound_media_urls_are_passed(
     assert twilio_api.messages[0].media_urls == [media.url]
 
 
-async def test_outside_the_window_fails_with_its_code(
+async def test_outside_the_window_is_reported_as_such_with_its_code(
     whatsapp: TwilioWhatsAppConnector, twilio_api: FakeTwilioApi
 ) -> None:
     twilio_api.fail_next(400, 63016)
     result = await whatsapp.send(Outbound(BUDI, "Halo"))
-    assert result.outcome is SendOutcome.FAILED
+    assert result.outcome is SendOutcome.OUTSIDE_WINDOW
     assert "63016" in (result.error or "")
 
 

@@ -34,11 +34,11 @@ from bot.http.dashboard.sessions import (
 )
 from bot.http.deps import get_runtime
 from bot.http.officer_api.routes import attachment_response
-from bot.http.officer_api.schemas import Identity
 from bot.officers import actions, failures, identity, labels, notifications, queries, views
 from bot.officers.audit import audit
 from bot.officers.auth import authenticate, close_session, open_session, same_secret
 from bot.officers.queries import ComplaintFilter
+from bot.officers.schemas import Identity
 from bot.officers.scope import find
 from bot.officers.service import ActionError, ActionResult
 from bot.runtime.process import Runtime

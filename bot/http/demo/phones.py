@@ -2,9 +2,9 @@
 
 Each phone gets a small JSON structure the page draws: ``bubbles`` (one per
 message the provider would deliver) and, on Telegram, the ``keyboard``. The
-renderers are the connectors' own (``connectors.telegram_render``,
+renderers are the connectors' own (``connectors.telegram.render``,
 ``connectors.sms``, the WhatsApp text composition of
-``connectors.twilio_whatsapp``), so the audience sees the real differences:
+``connectors.twilio.whatsapp``), so the audience sees the real differences:
 inline keyboards, numbered choices, 160-character segments.
 """
 
@@ -23,10 +23,10 @@ from connectors.sms import (
     render_choices,
     render_sms,
 )
-from connectors.telegram_render import KeyboardLabels, render_markup
-from connectors.telegram_render import split_text as telegram_split
-from connectors.twilio_whatsapp import MAX_BODY_CHARS
-from connectors.twilio_whatsapp import split_text as whatsapp_split
+from connectors.telegram.render import KeyboardLabels, render_markup
+from connectors.telegram.render import split_text as telegram_split
+from connectors.twilio.whatsapp import MAX_BODY_CHARS
+from connectors.twilio.whatsapp import split_text as whatsapp_split
 
 Phone = Literal["telegram", "whatsapp", "sms"]
 PHONES: tuple[Phone, ...] = ("telegram", "whatsapp", "sms")

@@ -12,7 +12,12 @@ from bot.core.text_hygiene import clean
 from bot.engine.dates import local_date
 from bot.http.deps import get_runtime
 from bot.http.officer_api.auth import Reader, Writer
-from bot.http.officer_api.schemas import (
+from bot.http.officer_api.csv_export import to_csv
+from bot.officers import actions, failures, notifications, queries, views
+from bot.officers.audit import audit
+from bot.officers.identity import reveal
+from bot.officers.queries import ComplaintFilter
+from bot.officers.schemas import (
     ActionOut,
     AgencyOut,
     ComplaintDetail,
@@ -30,11 +35,6 @@ from bot.http.officer_api.schemas import (
     StatusChange,
     StatusName,
 )
-from bot.officers import actions, failures, notifications, queries, views
-from bot.officers.audit import audit
-from bot.officers.export import to_csv
-from bot.officers.identity import reveal
-from bot.officers.queries import ComplaintFilter
 from bot.officers.scope import find
 from bot.officers.service import ActionError, ActionResult, Idempotency
 from bot.runtime.process import Runtime
