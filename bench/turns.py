@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -53,6 +54,11 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     completed: int = 0
     errors: int = 0
+
+
+def rest_token() -> str:
+    """The REST channel's bearer token: LAPOR_REST_TOKEN when set, else one for this run."""
+    return os.environ.setdefault("LAPOR_REST_TOKEN", secrets.token_urlsafe(32))
 
 
 def free_port() -> int:
@@ -119,7 +125,9 @@ async def drive(
             await asyncio.sleep(0.5)
 
     limits = httpx.Limits(max_connections=citizens, max_keepalive_connections=citizens)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+    token = os.environ.get("LAPOR_REST_TOKEN")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits, headers=headers) as client:
         sampler = asyncio.create_task(sample())
         start = time.perf_counter()
         await asyncio.gather(*(citizen(client) for _ in range(citizens)))
@@ -137,6 +145,7 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
         "LAPOR_STATE_PATH": str(workdir / "state.sqlite3"),
         "LAPOR_LOG_LEVEL": "WARNING",
         "LAPOR_RATE_LIMIT_PER_MINUTE": "100000",
+        "LAPOR_REST_TOKEN": rest_token(),  # `lapor serve` keeps the REST channel off without one
     }
     if args.redis_url:
         env["LAPOR_REDIS_URL"] = args.redis_url

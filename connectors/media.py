@@ -1,8 +1,10 @@
 """Make a citizen's photo or document safe to store and show.
 
 The provider's claimed content type is never trusted: the type comes from the
-magic bytes. Images are re-encoded, which drops EXIF (and its GPS position)
-and any payload appended to the file; a pixel bound stops decompression bombs.
+magic bytes, and Pillow may only decode that format. Images are turned upright
+by their EXIF orientation, then re-encoded, which drops EXIF (and its GPS
+position) and any payload appended to the file; a pixel bound, checked from
+the header before any pixel is decoded, stops decompression bombs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -23,6 +25,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
 )
+# The one decoder Pillow may use for a sniffed type: a file cannot pose as another format.
+_DECODERS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
 _IMAGE_FORMATS = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
@@ -79,13 +83,20 @@ def sanitize_media(
 
 def _reencode(content: bytes, real_type: str, max_pixels: int) -> SafeMedia:
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            width, height = image.size
-            if width * height > max_pixels:
+        with Image.open(io.BytesIO(content), formats=[_DECODERS[real_type]]) as image:
+            if image.width * image.height > max_pixels:
                 raise MediaRejected("image has too many pixels")
             image.load()
-            clean = _strip(image, _IMAGE_FORMATS[real_type])
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            upright = ImageOps.exif_transpose(image)  # before _strip drops the orientation tag
+            width, height = upright.size
+            clean = _strip(upright, _IMAGE_FORMATS[real_type])
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise MediaRejected("image cannot be read") from exc
     out_type = "image/jpeg" if _IMAGE_FORMATS[real_type] == "JPEG" else "image/png"
     return SafeMedia(clean, out_type, _digest(clean), len(clean), width, height)

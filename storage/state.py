@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -97,9 +99,17 @@ class StateStore(Protocol):
         ...
 
 
-def key_digest(key: str) -> str:
-    """A short stable digest of `key` for logs: keys hold addresses (phone numbers)."""
-    return hashlib.sha256(key.encode()).hexdigest()[:12]
+def key_digest(key: str, secret: bytes) -> str:
+    """A keyed digest of `key` for logs (keys hold addresses, phone numbers): HMAC-SHA256, 64 bits.
+
+    An unkeyed hash would be reversed by hashing every phone number; without `secret` it cannot.
+    """
+    return hmac.new(secret, key.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()[:16]
+
+
+def digest_secret(given: bytes | None) -> bytes:
+    """The store's digest key: the one given, else a random one for this process."""
+    return given if given else secrets.token_bytes(32)
 
 
 def to_json(value: dict[str, Any]) -> str:
@@ -170,8 +180,16 @@ class QueueIterator:
         return await self._queue.get()
 
 
-def open_state_store(redis_url: str | None, embedded_path: Path, prefix: str = DEFAULT_PREFIX) -> StateStore:
+def open_state_store(
+    redis_url: str | None,
+    embedded_path: Path,
+    prefix: str = DEFAULT_PREFIX,
+    *,
+    digest_key: bytes | None = None,
+) -> StateStore:
     """Redis when `redis_url` is set, else the embedded store in `embedded_path`.
+
+    `digest_key` keys the digests of keys in log lines (default: random per process).
 
     Nothing connects here; call `ping()` to check the store at startup.
     """
@@ -179,7 +197,7 @@ def open_state_store(redis_url: str | None, embedded_path: Path, prefix: str = D
     if redis_url:
         from storage.state_redis import RedisStateStore
 
-        return RedisStateStore.from_url(redis_url, prefix=prefix)
+        return RedisStateStore.from_url(redis_url, prefix=prefix, digest_key=digest_key)
     from storage.state_embedded import EmbeddedStateStore
 
-    return EmbeddedStateStore(embedded_path, prefix=prefix)
+    return EmbeddedStateStore(embedded_path, prefix=prefix, digest_key=digest_key)

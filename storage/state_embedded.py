@@ -28,6 +28,7 @@ from storage.state import (
     QueueIterator,
     StateUnavailable,
     check_positive,
+    digest_secret,
     from_json,
     key_digest,
     to_json,
@@ -49,7 +50,7 @@ _PURGE_EVERY = 1000  # writes between sweeps of expired rows and counters
 class EmbeddedStateStore:
     """`StateStore` on a SQLite file plus in-process locks, counters and queues."""
 
-    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, path: Path, prefix: str = DEFAULT_PREFIX, *, digest_key: bytes | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._prefix = prefix
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -60,7 +61,7 @@ class EmbeddedStateStore:
         self._db.executescript(_SCHEMA)
         self._closed = False
         self._writes = 0
-        self._locks = _LocalLocks()
+        self._locks = _LocalLocks(digest_secret(digest_key))
         self._counters = _Counters()
         self._hub = LocalChannels()
         self._purge()
@@ -181,8 +182,9 @@ class _KeyLock:
 class _LocalLocks:
     """In-process locks with the Redis lock's semantics: expiry, FIFO, holder-only release."""
 
-    def __init__(self) -> None:
+    def __init__(self, digest_key: bytes) -> None:
         self._locks: dict[str, _KeyLock] = {}
+        self.digest_key = digest_key
 
     async def acquire(self, key: str, token: str, expire: float, wait: float) -> None:
         lock = self._locks.setdefault(key, _KeyLock())
@@ -199,7 +201,7 @@ class _LocalLocks:
             self._abandon(key, lock, waiter)
             raise
         self._abandon(key, lock, waiter)
-        raise LockTimeout(f"lock {key_digest(key)} busy after {wait}s")
+        raise LockTimeout(f"lock {key_digest(key, self.digest_key)} busy after {wait}s")
 
     async def _wait_for_turn(self, lock: _KeyLock, waiter: _Waiter, deadline: float) -> bool:
         while not waiter.future.done():
@@ -254,7 +256,7 @@ class _LocalLockContext:
         if not self._locks.release(self._key, self._token):
             log.warning(
                 "lock %s expired before release (held over %ss)",
-                key_digest(self._key),
+                key_digest(self._key, self._locks.digest_key),
                 self._expire,
             )
 

@@ -33,6 +33,7 @@ from storage.state import (
     QueueIterator,
     StateUnavailable,
     check_positive,
+    digest_secret,
     from_json,
     key_digest,
     to_json,
@@ -144,13 +145,21 @@ def _text(value: object) -> str:
 class RedisStateStore:
     """`StateStore` on Redis: JSON values, Lua-scripted fair locks, pub/sub."""
 
-    def __init__(self, client: Redis, prefix: str = DEFAULT_PREFIX, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        prefix: str = DEFAULT_PREFIX,
+        timeout: float = 5.0,
+        *,
+        digest_key: bytes | None = None,
+    ) -> None:
         """`client` must keep raw bytes replies and have no socket_timeout (see `from_url`).
 
         Each call fails with StateUnavailable after `timeout` s; the store closes `client`.
         """
         self._redis = client
         self._prefix = prefix
+        self._digest_key = digest_secret(digest_key)
         self._timeout = timeout
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
@@ -166,6 +175,7 @@ class RedisStateStore:
         *,
         timeout: float = 5.0,
         max_connections: int = 64,
+        digest_key: bytes | None = None,
     ) -> RedisStateStore:
         """A store on a new client for `url` (redis:// or rediss://); connects lazily.
 
@@ -183,10 +193,14 @@ class RedisStateStore:
             socket_connect_timeout=2.0,
             socket_timeout=None,
         )
-        return cls(Redis.from_pool(pool), prefix, timeout)
+        return cls(Redis.from_pool(pool), prefix, timeout, digest_key=digest_key)
 
     def _deadline(self) -> AbstractAsyncContextManager[None]:
         return _deadline(self._timeout)
+
+    def digest(self, key: str) -> str:
+        """`key` as log lines name it: a keyed digest (keys hold addresses)."""
+        return key_digest(key, self._digest_key)
 
     def _key(self, kind: str, key: str) -> str:
         return f"{self._prefix}{kind}:{key}"
@@ -286,7 +300,7 @@ class _RedisLock:
             await self._give_up()
             raise
         await self._give_up()
-        raise LockTimeout(f"lock {key_digest(self._key)} busy after {self._wait}s")
+        raise LockTimeout(f"lock {self._store.digest(self._key)} busy after {self._wait}s")
 
     async def _try(self) -> int:
         """0 when taken, else our place in line; also renews our place's lease."""
@@ -326,12 +340,12 @@ class _RedisLock:
                 released = await self._store._release(keys=self._keys[:2], args=[self._token, self._channel])
         except StateUnavailable:
             # The work inside the lock is done; the lock frees itself after `expire`.
-            log.warning("lock %s not released: Redis unavailable", key_digest(self._key))
+            log.warning("lock %s not released: Redis unavailable", self._store.digest(self._key))
             return
         if not released:
             log.warning(
                 "lock %s expired before release (held over %ss)",
-                key_digest(self._key),
+                self._store.digest(self._key),
                 self._expire,
             )
 

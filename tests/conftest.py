@@ -22,6 +22,7 @@ from tests.support.fakes.kannel_gateway import missing_binaries
 from tests.support.services import require, unavailable
 
 network.switch_off()
+pytest_plugins = ("tests.support.runtime_fixtures",)
 # Never let a developer's .env or shell settings leak into a test.
 for _name in list(os.environ):
     if _name.startswith("LAPOR_") and not _name.startswith("LAPOR_TEST_"):

@@ -31,6 +31,7 @@ def _serve(demo: bool) -> None:
 
     from bot.core.logs import configure
     from bot.http.app import create_app
+    from bot.http.server_limits import uvicorn_limits
 
     if demo:
         from bot.http.demo.mode import demo_settings
@@ -46,7 +47,7 @@ def _serve(demo: bool) -> None:
     # Live chat streams stay open; shutting down must not wait for browsers to leave.
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_config=None,
-        timeout_graceful_shutdown=3,
+        timeout_graceful_shutdown=3, **uvicorn_limits(),
     )  # fmt: skip
 
 

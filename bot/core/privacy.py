@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+
+from bot.core.pseudonyms import pseudonym
 
 _PHONE = re.compile(r"(?<!\d)(\+?62|0)8\d{7,12}(?!\d)")
 _NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -11,10 +12,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def mask_address(address: str) -> str:
-    """``tel:+6281234567890`` -> ``tel:…a1b2c3``: stable, not reversible."""
-    scheme, _, rest = address.partition(":")
-    digest = hashlib.sha256(rest.encode()).hexdigest()[:8]
-    return f"{scheme}:…{digest}"
+    """``tel:+6281234567890`` -> ``tel:…<16 hex digits>``: a keyed pseudonym, stable per key."""
+    scheme = address.partition(":")[0]
+    return f"{scheme}:…{pseudonym(address)}"
 
 
 def mask_text(text: str) -> str:

@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bot.http import health, rest, webchat, webhooks
+from bot.core.cpu_pool import settle_heap
+from bot.http import body_limits, health, rest, webchat, webhooks
 from bot.http.dashboard import routes as dashboard
 from bot.http.demo import router as demo
 from bot.http.demo.seed import ensure_demo_data
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.state.runtime.start_worker()
         if app.state.runtime.settings.demo:
             await ensure_demo_data(app.state.runtime)
+        settle_heap()  # no full garbage collection later stops the loop over start-up objects
         try:
             yield
         finally:
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     webchat.install(app)
     demo.install(app, config)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    body_limits.install(app)  # last: the outermost middleware, before any body is read
     return app
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.http.deps import get_runtime
+from bot.http.rest_door import rest_refusal
 from bot.runtime.process import Runtime
 from connectors.messages import Inbound, Outbound
 
@@ -43,6 +44,9 @@ def _error(message: str, status: int = 400) -> JSONResponse:
 async def rest_webhook(
     request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
 ) -> JSONResponse | list[dict[str, Any]]:
+    refused = rest_refusal(request, runtime.settings)
+    if refused is not None:
+        return refused
     body = await request.body()
     if len(body) > MAX_BODY:
         return _error(f"body larger than {MAX_BODY} bytes", 413)

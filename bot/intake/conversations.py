@@ -101,7 +101,11 @@ class Conversations:
         key = f"conv:{inbound.address}"
         try:
             async with self.state.lock(key, wait=self.lock_wait):
-                return await self._process(inbound, key)
+                outcome = await self._process(inbound, key)
+            log.debug(
+                "turn", extra={"address": mask_address(inbound.address), "replies": len(outcome.replies)}
+            )
+            return outcome
         except LockTimeout:
             log.warning("conversation busy", extra={"address": mask_address(inbound.address)})
             if inbound.channel not in self.synchronous:

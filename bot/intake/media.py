@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.core.cpu_pool import in_cpu_pool
 from connectors.media import MediaRejected, SafeMedia, sanitize_media
 from connectors.messages import Inbound, Media
 
@@ -36,7 +37,8 @@ class MediaIntake:
         for media in inbound.media[:MAX_PER_MESSAGE]:
             try:
                 content = media.content if media.content is not None else await self._fetch(inbound, media)
-                accepted.append(sanitize_media(content, claimed_type=media.content_type))
+                # Pillow decodes and re-encodes: off the loop.
+                accepted.append(await in_cpu_pool(sanitize_media, content, claimed_type=media.content_type))
             except MediaRejected as exc:
                 log.info("media rejected: %s", exc)
                 rejected = True

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.cpu_pool import in_cpu_pool
 from bot.officers.audit import audit
 from bot.officers.auth import Role, hash_password, issue_token
 from storage.models import Agency
@@ -53,7 +54,7 @@ async def add_officer(
         identity_access=identity_access,
         active=True,
         created_at=now,
-        password_hash=_hashed(password) if password else None,
+        password_hash=await _hashed(password) if password else None,
     )
     session.add(officer)
     await session.flush()
@@ -70,10 +71,10 @@ async def _agency(session: AsyncSession, code: str | None) -> Agency | None:
     return agency
 
 
-def _hashed(password: str) -> str:
+async def _hashed(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"passwords need at least {MIN_PASSWORD} characters")
-    return hash_password(password)
+    return await in_cpu_pool(hash_password, password)  # Argon2: off the loop
 
 
 async def officer_by_email(session: AsyncSession, email: str) -> Officer:
@@ -84,7 +85,8 @@ async def officer_by_email(session: AsyncSession, email: str) -> Officer:
 
 
 async def set_password(session: AsyncSession, email: str, password: str) -> None:
-    (await officer_by_email(session, email)).password_hash = _hashed(password)
+    officer = await officer_by_email(session, email)
+    officer.password_hash = await _hashed(password)
 
 
 async def new_token(session: AsyncSession, email: str, now: datetime, label: str | None = None) -> str:

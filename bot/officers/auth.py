@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.cpu_pool import in_cpu_pool
 from storage.officers_models import ApiToken, Officer, OfficerSession
 
 TOKEN_PREFIX = "lpt_"  # noqa: S105 - a visible prefix, not a secret
@@ -127,7 +128,11 @@ async def officer_for_token(session: AsyncSession, token: str, now: datetime) ->
 async def authenticate(session: AsyncSession, email: str, password: str) -> Officer | None:
     officer = await session.scalar(select(Officer).where(Officer.email == email.strip().lower()))
     stored = officer.password_hash if officer and officer.active else None
-    return officer if password_matches(stored, password) and officer else None
+    # End the read before the slow check: no connection (nor SQLite's write lock) is held
+    # through Argon2, which runs off the loop.
+    await session.commit()
+    matches = await in_cpu_pool(password_matches, stored, password)
+    return officer if matches and officer else None
 
 
 async def open_session(session: AsyncSession, officer: Officer, now: datetime) -> tuple[str, str]:

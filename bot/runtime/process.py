@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.pseudonyms import pseudonym_key, use_key
 from bot.delivery.channels import Channels
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.local_channel import LOCAL_SCHEMES, LocalConnector
@@ -109,7 +110,9 @@ async def build_runtime(
     if migrate:
         await upgrade(db)
     sessions = session_factory(db)
-    state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix)
+    key = pseudonym_key(settings.pseudonym_key, settings.secret_key)
+    use_key(key)
+    state = open_state_store(settings.redis_url, settings.state_path, settings.state_prefix, digest_key=key)
     channels = build_channels(settings, settings.public_url, LocalConnector(state))
     for path, connector in (extra_channels or {}).items():
         channels.add(connector, path)

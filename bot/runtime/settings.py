@@ -44,6 +44,10 @@ class Settings(BaseSettings, ChannelSections):
     status_checks_per_hour: int = Field(default=20, ge=1)
     secret_key: str | None = None
     demo: bool = False
+    # Safe to deploy: the REST channel's bearer token (unset: the channel is off under
+    # `lapor serve`, open in a demo) and the key of log pseudonyms (default: from secret_key).
+    rest_token: str | None = Field(default=None, min_length=32)
+    pseudonym_key: str | None = Field(default=None, min_length=32)
 
     @field_validator("database_url")
     @classmethod

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
+from tests.support import REST_HEADERS
 from tests.support.citizen import Citizen
 
 DESCRIPTION = "sampah menumpuk di pinggir jalan dekat pasar sudah tiga hari"
@@ -83,7 +84,7 @@ async def test_only_emoji_is_not_understood_politely(runtime: Runtime) -> None:
 @pytest.fixture
 async def client(runtime: Runtime) -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=create_app(runtime=runtime))
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=REST_HEADERS)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
 from storage.models import Complaint, Message
+from tests.support import REST_HEADERS
 from tests.support.autopilot import Answers, file_complaint
 
 CITIZENS = 200
@@ -47,7 +48,9 @@ async def test_two_hundred_citizens_at_once(runtime: Runtime, request: pytest.Fi
         pytest.skip("200 citizens run on SQLite+embedded and PostgreSQL+Redis only")
     _index_texts(runtime)
     transport = httpx.ASGITransport(app=create_app(runtime=runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=REST_HEADERS, timeout=120
+    ) as client:
         runs = [
             file_complaint(
                 _keys_of(client, f"warga{i}"),  # type: ignore[arg-type]
@@ -75,7 +78,9 @@ async def test_two_hundred_citizens_at_once(runtime: Runtime, request: pytest.Fi
 async def test_two_messages_from_one_sender_at_the_same_moment_are_taken_in_turn(runtime: Runtime) -> None:
     _index_texts(runtime)
     transport = httpx.ASGITransport(app=create_app(runtime=runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=REST_HEADERS
+    ) as client:
         send = _keys_of(client, "pair")
         answers = Answers(
             description="sampah menumpuk di pinggir jalan dekat pasar Sleman",

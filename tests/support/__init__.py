@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+# The REST channel's bearer token in tests (``lapor serve`` keeps the channel off without one).
+REST_TOKEN = "rest-token-for-tests-" + "0123456789abcdef" * 2
+REST_HEADERS = {"Authorization": f"Bearer {REST_TOKEN}"}
 START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta
 STATE_KINDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
 # Mark a test with this to run it on both state stores (``state_kind`` is indirect).

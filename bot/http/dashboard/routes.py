@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.core.pseudonyms import pseudonym
 from bot.core.text_hygiene import clean
 from bot.engine.dates import JAKARTA, format_date, local_date
 from bot.http.dashboard.sessions import (
@@ -35,7 +36,7 @@ from bot.http.deps import get_runtime
 from bot.http.officer_api.routes import attachment_response
 from bot.officers import actions, failures, identity, labels, notifications, queries, views
 from bot.officers.audit import audit
-from bot.officers.auth import authenticate, close_session, digest, open_session, same_secret
+from bot.officers.auth import authenticate, close_session, open_session, same_secret
 from bot.officers.queries import ComplaintFilter
 from bot.officers.schemas import Identity
 from bot.officers.scope import find
@@ -130,7 +131,7 @@ async def login(request: Request, runtime: RuntimeDep) -> Response:
     password = str(form.get("password") or "")[:1000]
     if not same_secret(request.cookies.get(LOGIN_CSRF) or "-", str(form.get("csrf") or "")):
         return _see("/dashboard/login?error=1")
-    if not await runtime.state.hit(f"login:{digest(email)}", LOGIN_ATTEMPTS, 900):
+    if not await runtime.state.hit(f"login:{pseudonym(email)}", LOGIN_ATTEMPTS, 900):
         return _see("/dashboard/login?error=1")
     now = runtime.clock()
     async with runtime.sessions() as session:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from pathlib import Path
@@ -19,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import StreamingResponse
 
+from bot.core.pseudonyms import pseudonym
 from bot.delivery.local_channel import push_channel
 from bot.delivery.outbox_payload import from_payload
 from bot.http.deps import get_runtime
@@ -67,7 +67,7 @@ def _refused(message: str, status: int) -> JSONResponse:
 async def _within_limit(request: Request, runtime: Runtime) -> bool:
     """At most ``PER_CLIENT_PER_MINUTE`` posts a minute from one network client."""
     client = request.client.host if request.client else "-"
-    key = "rate:web-client:" + hashlib.sha256(client.encode()).hexdigest()[:16]
+    key = "rate:web-client:" + pseudonym(client)
     return await runtime.state.hit(key, PER_CLIENT_PER_MINUTE, 60)
 
 

@@ -1,4 +1,4 @@
-"""A whole bot on a real database and state store, with a clock the test moves."""
+"""A whole bot on a real database and state store, with a clock the test moves (a pytest plugin)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
-from tests.support import STATE_KINDS, Clock, state_settings_for
+from tests.support import REST_TOKEN, STATE_KINDS, Clock, state_settings_for
 from tests.support.citizen import Citizen, RuntimeFactory
 
 
@@ -33,7 +33,12 @@ async def make_runtime(
     made: list[Runtime] = []
 
     async def make(**overrides: Any) -> Runtime:
-        options = {"state_path": tmp_path / "state.sqlite3", **state_settings, **overrides}
+        options = {
+            "state_path": tmp_path / "state.sqlite3",
+            "rest_token": REST_TOKEN,
+            **state_settings,
+            **overrides,
+        }
         settings = load_settings(database_url=database_url, **options)
         runtime = await build_runtime(settings, clock=clock, migrate=False)
         made.append(runtime)
