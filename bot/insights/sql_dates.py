@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, column, func, values
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.selectable import Values
+from sqlalchemy.sql.selectable import CTE
 
 from bot.insights.period import Grain
 from bot.workdays import is_working_day
@@ -44,7 +44,7 @@ def bucket(moment: Any, grain: Grain, dialect: str) -> ColumnElement[date]:
     return func.date(truncated, type_=Date)
 
 
-def working_calendar(start: date, end: date, name: str = "cal") -> Values:
+def working_calendar(start: date, end: date, name: str = "cal") -> CTE:
     """``(day, n)`` for every date in [start, end]: n counts working days in (start, day]."""
     rows: list[tuple[date, int]] = []
     number, current = 0, start
@@ -53,4 +53,5 @@ def working_calendar(start: date, end: date, name: str = "cal") -> Values:
             number += 1
         rows.append((current, number))
         current += timedelta(days=1)
-    return values(column("day", Date), column("n", Integer), name=name).data(rows)
+    # A CTE: SQLite has no column aliases on a VALUES in FROM, both accept WITH cal(day, n).
+    return values(column("day", Date), column("n", Integer), name=name).data(rows).cte(name)

@@ -152,7 +152,8 @@ async def durations(session: AsyncSession, sel: Selection) -> list[Duration]:
     dialect = dialect_of(session)
     m = milestones(sel)
     end = max(sel.today, sel.period.end)
-    cal = [working_calendar(sel.period.start, end, f"cal{i}") for i in range(4)]
+    calendar = working_calendar(sel.period.start, end)
+    cal = [calendar.alias(f"cal{i}") for i in range(4)]
     base = (
         select(
             cal[0].c.n.label("n0"),
@@ -185,8 +186,8 @@ async def durations(session: AsyncSession, sel: Selection) -> list[Duration]:
     query = select(
         ranked.c.metric,
         func.max(ranked.c.n),
-        func.max(case((ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.days))),
-        func.max(case((ranked.c.rn == (ranked.c.n * 9 + 9) / 10, ranked.c.days))),
+        func.max(case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.days))),
+        func.max(case((ranked.c.rn == (ranked.c.n * 9 + 9) // 10, ranked.c.days))),
     ).group_by(ranked.c.metric)
     rows = {row[0]: row for row in (await session.execute(query)).all()}
     return [_duration(name, rows.get(name)) for name in metrics]

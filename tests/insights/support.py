@@ -81,13 +81,18 @@ async def plant(runtime: Runtime, seed: Seed) -> str:
         )  # fmt: skip
         session.add(complaint)
         await session.flush()
-        session.add(StatusEvent(complaint_id=complaint.id, at=seed.created, actor="reporter", to_status="received"))
+        session.add(
+            StatusEvent(complaint_id=complaint.id, at=seed.created, actor="reporter", to_status="received")
+        )
         for moment, source, target in seed.moves:
             session.add(
                 StatusEvent(
-                    complaint_id=complaint.id, at=moment, actor="officer:1", from_status=source, to_status=target
+                    complaint_id=complaint.id,
+                    at=moment,
+                    actor="officer:1",
+                    from_status=source,
+                    to_status=target,
                 )
             )
         await session.commit()
         return complaint.ticket
-

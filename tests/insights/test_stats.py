@@ -32,7 +32,9 @@ async def test_an_officers_figures_match_the_hand_computed_fixture(
     token = await officer(runtime, "o@pupr.go.id", agency="PUPR")
 
     response = await client.get(
-        "/api/v1/stats", params={"from": "2026-03-01", "to": "2026-03-31", "by": "week"}, headers=bearer(token)
+        "/api/v1/stats",
+        params={"from": "2026-03-01", "to": "2026-03-31", "by": "week"},
+        headers=bearer(token),
     )
 
     assert response.status_code == 200, response.text
@@ -40,7 +42,13 @@ async def test_an_officers_figures_match_the_hand_computed_fixture(
     stats = body["statistics"]
     assert body["total"] == 5 and body["overdue"] == 2
     assert stats["total"] == 5
-    assert _counts(stats, "status") == {"closed": 1, "in_progress": 1, "verified": 1, "received": 1, "rejected": 1}
+    assert _counts(stats, "status") == {
+        "closed": 1,
+        "in_progress": 1,
+        "verified": 1,
+        "received": 1,
+        "rejected": 1,
+    }
     assert _counts(stats, "kind") == {"complaint": 3, "aspiration": 1, "information_request": 1}
     assert _counts(stats, "identity") == {"public": 3, "anonymous": 1, "confidential": 1}
     assert _counts(stats, "channel") == {"rest": 4, "telegram": 1}
@@ -50,7 +58,9 @@ async def test_an_officers_figures_match_the_hand_computed_fixture(
     assert _counts(stats, "category") == {"infrastructure": 4, "environment": 1}
     durations = {d["metric"]: (d["count"], d["median"], d["p90"]) for d in stats["durations"]}
     assert durations == {"verification": (3, 2, 5), "first_response": (3, 3, 5), "resolution": (2, 7, 9)}
-    compliance = {(c["agency"], c["stage"]): (c["met"], c["missed"], c["share_met"]) for c in stats["compliance"]}
+    compliance = {
+        (c["agency"], c["stage"]): (c["met"], c["missed"], c["share_met"]) for c in stats["compliance"]
+    }
     assert compliance == {
         (None, "verification"): (3, 2, 0.6),
         (None, "follow_up"): (3, 2, 0.6),
@@ -70,7 +80,11 @@ async def test_an_officers_figures_match_the_hand_computed_fixture(
         ("2026-02-23", 0, 0), ("2026-03-02", 4, 0), ("2026-03-09", 0, 1),
         ("2026-03-16", 1, 0), ("2026-03-23", 0, 0), ("2026-03-30", 0, 0),
     ]  # fmt: skip
-    assert stats["top_problems"][0] == {"category": "infrastructure", "regency": "Kabupaten Sleman", "count": 3}
+    assert stats["top_problems"][0] == {
+        "category": "infrastructure",
+        "regency": "Kabupaten Sleman",
+        "count": 3,
+    }
 
 
 async def test_an_officer_never_counts_another_agency(
@@ -82,7 +96,9 @@ async def test_an_officer_never_counts_another_agency(
     params = {"from": "2026-03-01", "to": "2026-03-31"}
 
     own = (await client.get("/api/v1/stats", params=params, headers=bearer(kemenkes))).json()
-    asked_for_pupr = await client.get("/api/v1/stats", params={**params, "agency": "PUPR"}, headers=bearer(kemenkes))
+    asked_for_pupr = await client.get(
+        "/api/v1/stats", params={**params, "agency": "PUPR"}, headers=bearer(kemenkes)
+    )
 
     assert own["total"] == 1 and own["statistics"]["total"] == 1
     assert _counts(own["statistics"], "agency") == {"KEMENKES": 1}
@@ -101,7 +117,9 @@ async def test_a_viewer_reads_statistics_without_confidential_reports(
     await plant_march(runtime)
     viewer = await officer(runtime, "v@pupr.go.id", role="viewer", agency="PUPR")
 
-    response = await client.get("/api/v1/stats", params={"from": "2026-03-01", "to": "2026-03-31"}, headers=bearer(viewer))
+    response = await client.get(
+        "/api/v1/stats", params={"from": "2026-03-01", "to": "2026-03-31"}, headers=bearer(viewer)
+    )
 
     assert response.status_code == 200
     assert response.json()["statistics"]["total"] == 4  # E is confidential
