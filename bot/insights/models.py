@@ -72,6 +72,16 @@ class Problem(BaseModel):
     count: int
 
 
+class Place(BaseModel):
+    """Complaints of one kabupaten/kota that carry coordinates, at their mean position."""
+
+    regency: str
+    label: str
+    latitude: float
+    longitude: float
+    count: int
+
+
 class Statistics(BaseModel):
     """Everything the statistics page shows, for one selection."""
 
@@ -86,6 +96,7 @@ class Statistics(BaseModel):
     reopens: Reopens
     satisfaction: Satisfaction
     top_problems: list[Problem]
+    places: list[Place]
 
 
 class StatsOut(BaseModel):

@@ -27,6 +27,7 @@ from bot.insights.models import (
     Duration,
     OverdueItem,
     PeriodOut,
+    Place,
     Problem,
     Reopens,
     Satisfaction,
@@ -323,6 +324,27 @@ async def top_problems(session: AsyncSession, sel: Selection, limit: int = TOP_P
     ]
 
 
+async def places(session: AsyncSession, sel: Selection) -> list[Place]:
+    """Per kabupaten/kota, the mean position of complaints with coordinates (the map's points)."""
+    query = (
+        select(
+            Complaint.regency_code,
+            func.max(Complaint.regency_name),
+            func.avg(Complaint.latitude),
+            func.avg(Complaint.longitude),
+            func.count(),
+        )
+        .where(*sel.where(), Complaint.latitude.is_not(None), Complaint.longitude.is_not(None))
+        .group_by(Complaint.regency_code)
+    )
+    return [
+        Place(
+            regency=code or "", label=name or code or "-", latitude=float(lat), longitude=float(lon), count=n
+        )
+        for code, name, lat, lon, n in (await session.execute(query)).all()
+    ]
+
+
 async def statistics(session: AsyncSession, sel: Selection) -> Statistics:
     """Every figure of the statistics page for ``sel``."""
     by = await counts(session, sel)
@@ -339,4 +361,5 @@ async def statistics(session: AsyncSession, sel: Selection) -> Statistics:
         reopens=await reopens(session, sel),
         satisfaction=await satisfaction(session, sel),
         top_problems=await top_problems(session, sel),
+        places=await places(session, sel),
     )

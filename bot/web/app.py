@@ -13,7 +13,7 @@ from bot import webchat
 from bot.demo import router as demo
 from bot.demo.seed import ensure_demo_data
 from bot.officers import api as officers_api
-from bot.officers import dashboard, insights_api
+from bot.officers import dashboard, insights_api, insights_dashboard
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from bot.web import health, rest, webhooks
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(webhooks.router)
     app.include_router(officers_api.router)
     app.include_router(insights_api.router)
+    app.include_router(insights_dashboard.router)
     dashboard.install(app)
     webchat.install(app)
     demo.install(app, config)

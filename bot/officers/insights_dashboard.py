@@ -1,0 +1,96 @@
+"""Dashboard pages of the insights: statistics with charts, exports, hotspots, monthly reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from bot.engine.dates import local_date
+from bot.insights import figures
+from bot.insights.period import GRAINS, Grain, Period, PeriodError
+from bot.insights.scope import Selection
+from bot.insights.stats import statistics
+from bot.officers import queries
+from bot.officers.dashboard import ENV, SECURITY_HEADERS, RuntimeDep, _inbox_filter
+from bot.officers.insights_api import _audited, csv_response, export_of, xlsx_response
+from bot.officers.queries import ComplaintFilter
+from bot.officers.web_session import DashboardUser, User
+
+TEMPLATES = Path(__file__).parent.parent / "insights" / "templates"
+INSIGHTS_ENV = ENV.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ENV.loader]))  # type: ignore[list-item]
+INSIGHTS_ENV.globals.update(
+    percent=figures.percent, stages=figures.STAGES, metrics=figures.METRICS,
+    dimensions=figures.DIMENSIONS, identity=figures.IDENTITY,
+    grains={"day": "Hari", "week": "Minggu", "month": "Bulan"},
+)  # fmt: skip
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+BAD_PERIOD = "Periode tidak valid (maksimal tiga tahun); ditampilkan 90 hari terakhir."
+
+
+def page(name: str, user: DashboardUser, status: int = 200, **context: Any) -> HTMLResponse:
+    html = INSIGHTS_ENV.get_template(name).render(user=user.principal, csrf=user.csrf, **context)
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def stats_period(request: Request, today: date) -> tuple[Period, str | None]:
+    """The page's period; a bad one falls back to the last 90 days with a message."""
+    params = request.query_params
+    raw = params.get("by", "week")
+    grain: Grain = raw if raw in GRAINS else "week"
+    start, end = _day(params.get("from")), _day(params.get("to"))
+    if start is None and end is None:
+        return Period.recent(today, grain), None
+    try:
+        last = end or today
+        return Period(start or last.replace(day=1), last, grain), None
+    except PeriodError:
+        return Period.recent(
+            today, grain
+        ), "Periode tidak valid (maksimal tiga tahun); ditampilkan 90 hari terakhir."
+
+
+@router.get("/statistik")
+async def statistics_page(request: Request, user: User, runtime: RuntimeDep) -> HTMLResponse:
+    who, today = user.principal, local_date(runtime.clock())
+    period, error = stats_period(request, today)
+    listed = _inbox_filter(request)
+    f = ComplaintFilter(category=listed.category, region=listed.region, agency=listed.agency)
+    async with runtime.sessions() as session:
+        stats = await statistics(session, Selection(who, period, today, f))
+        agencies = await queries.agencies(session) if who.all_agencies else []
+    query = urlencode(
+        [(k, v) for k, v in (("from", period.start.isoformat()), ("to", period.end.isoformat()),
+         ("category", f.category), ("region", f.region), ("agency", f.agency)) if v]
+    )  # fmt: skip
+    charts = figures.figures(stats, INSIGHTS_ENV.globals["categories"])  # type: ignore[arg-type]
+    return page(
+        "statistics.html", user, s=stats, f=f, charts=charts, agencies=agencies, error=error, query=query
+    )
+
+
+@router.get("/ekspor.csv")
+async def export_csv(request: Request, user: User, runtime: RuntimeDep) -> StreamingResponse:
+    """The inbox's filtered list as CSV (all pages, streamed)."""
+    export = export_of(runtime, user.principal, _inbox_filter(request))
+    await _audited(runtime, user.principal, export, "csv")
+    return csv_response(runtime, export)
+
+
+@router.get("/ekspor.xlsx")
+async def export_xlsx(request: Request, user: User, runtime: RuntimeDep) -> StreamingResponse:
+    export = export_of(runtime, user.principal, _inbox_filter(request))
+    await _audited(runtime, user.principal, export, "xlsx")
+    return await xlsx_response(runtime, export)
