@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.insights.period import Period
-from bot.officers.auth import Principal
+from bot.officers.auth import Principal, Role
 from bot.officers.queries import ComplaintFilter, conditions
 from bot.officers.scope import visible
 
@@ -32,6 +32,12 @@ class Selection:
         """Scope and filters without the period (what is overdue today)."""
         undated = replace(self.filters, created_from=None, created_to=None)
         return [visible(self.who), *conditions(undated, self.today)]
+
+    def key(self) -> tuple[object, ...]:
+        """What decides the figures: the scope (not the person), the period, the filters, today."""
+        who = self.who
+        scope = None if who.all_agencies else who.agency_id
+        return (scope, who.role is Role.VIEWER, self.period, self.filters, self.today)
 
 
 def dialect_of(session: AsyncSession) -> str:

@@ -13,6 +13,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from bot.engine.dates import local_date
 from bot.insights import figures
+from bot.insights.cache import TtlCache
+from bot.insights.models import Statistics
 from bot.insights.period import GRAINS, Grain, Period, PeriodError
 from bot.insights.scope import Selection
 from bot.insights.stats import statistics
@@ -36,6 +38,15 @@ BAD_PERIOD = "Periode tidak valid (maksimal tiga tahun); ditampilkan 90 hari ter
 def page(name: str, user: DashboardUser, status: int = 200, **context: Any) -> HTMLResponse:
     html = INSIGHTS_ENV.get_template(name).render(user=user.principal, csrf=user.csrf, **context)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _cache_of(request: Request) -> TtlCache[Statistics]:
+    """One cache per app (each test's app starts empty)."""
+    state = request.app.state
+    if not hasattr(state, "insights_cache"):
+        state.insights_cache = TtlCache[Statistics]()
+    cache: TtlCache[Statistics] = state.insights_cache
+    return cache
 
 
 def _day(text: str | None) -> date | None:
@@ -68,8 +79,15 @@ async def statistics_page(request: Request, user: User, runtime: RuntimeDep) -> 
     period, error = stats_period(request, today)
     listed = _inbox_filter(request)
     f = ComplaintFilter(category=listed.category, region=listed.region, agency=listed.agency)
+    selection = Selection(who, period, today, f)
+
+    async def compute() -> Statistics:
+        async with runtime.sessions() as session:
+            return await statistics(session, selection)
+
+    cached = await _cache_of(request).get(selection.key(), compute, runtime.clock)
+    stats = cached.value
     async with runtime.sessions() as session:
-        stats = await statistics(session, Selection(who, period, today, f))
         agencies = await queries.agencies(session) if who.all_agencies else []
     query = urlencode(
         [(k, v) for k, v in (("from", period.start.isoformat()), ("to", period.end.isoformat()),
@@ -77,8 +95,9 @@ async def statistics_page(request: Request, user: User, runtime: RuntimeDep) -> 
     )  # fmt: skip
     charts = figures.figures(stats, INSIGHTS_ENV.globals["categories"])  # type: ignore[arg-type]
     return page(
-        "statistics.html", user, s=stats, f=f, charts=charts, agencies=agencies, error=error, query=query
-    )
+        "statistics.html", user, s=stats, f=f, charts=charts, agencies=agencies, error=error, query=query,
+        computed_at=cached.computed_at,
+    )  # fmt: skip
 
 
 @router.get("/ekspor.csv")

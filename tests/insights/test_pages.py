@@ -71,3 +71,29 @@ def test_chart_text_is_escaped_and_parses() -> None:
         str(charts.point_map([charts.Place("a", -7.7, 110.4, 5), charts.Place("b", 60.0, 10.0, 1)]))
     )
     assert len(in_map.findall(".//{http://www.w3.org/2000/svg}circle")) == 1  # outside Indonesia is left out
+
+
+async def test_the_cache_reuses_figures_within_its_ttl_only() -> None:
+    from datetime import UTC, datetime
+
+    from bot.insights.cache import TtlCache
+
+    ticks, calls = [0.0], []
+    cache: TtlCache[int] = TtlCache(ttl=10, size=2, monotonic=lambda: ticks[0])
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    def now() -> datetime:
+        return datetime(2026, 3, 2, tzinfo=UTC)
+
+    first = await cache.get("a", compute, now)
+    again = await cache.get("a", compute, now)
+    ticks[0] = 11
+    later = await cache.get("a", compute, now)
+    await cache.get("b", compute, now)
+    await cache.get("c", compute, now)  # evicts "a", the least recently used
+    after_eviction = await cache.get("a", compute, now)
+
+    assert (first.value, again.value, later.value, after_eviction.value) == (1, 1, 2, 5)
