@@ -33,6 +33,7 @@ from bot.settings import load_settings
 from bot.web.app import create_app
 from bot.workdays import due_dates
 from storage.models import Agency, Complaint, Conversation, Reporter, StatusEvent
+from storage.officers_models import Officer
 
 PASSWORD = "bench-password-1234"
 END = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -140,10 +141,14 @@ def _rows(n: int, agency_ids: list[int], seed: int = 7) -> tuple[list[dict[str, 
     return reporters, conversations, complaints, events
 
 
-async def _seed(runtime: Runtime, n: int) -> int:
+async def _seed(runtime: Runtime, n: int, reuse: bool) -> int:
     async with runtime.sessions() as session:
-        if await session.scalar(select(func.count()).select_from(Complaint)):
-            raise SystemExit("the benchmark needs an empty database")
+        present = int(await session.scalar(select(func.count()).select_from(Complaint)) or 0)
+        if present and reuse:
+            print(f"reusing the {present:,} complaints already there")
+            return present
+        if present:
+            raise SystemExit("the benchmark needs an empty database (or --reuse)")
         agency_ids = list((await session.scalars(select(Agency.id))).all())
     tables = (Reporter, Conversation, Complaint, StatusEvent)
     started = time.perf_counter()
@@ -201,19 +206,25 @@ async def _download(client: httpx.AsyncClient, url: str) -> tuple[float, int, in
     return (time.perf_counter() - started) * 1000, size, (after - before) // 1024
 
 
-async def run(n: int, database_url: str | None, rounds: int) -> None:
+async def _accounts(runtime: Runtime) -> None:
+    async with runtime.sessions() as session:
+        if await session.scalar(select(Officer.id).where(Officer.email == "admin@bench.go.id")):
+            return
+        admin, _ = await add_officer(session, "admin@bench.go.id", "admin", END)
+        admin.password_hash = hash_password(PASSWORD)
+        pupr, _ = await add_officer(session, "o@bench.go.id", "officer", END, agency_code="PUPR")
+        pupr.password_hash = hash_password(PASSWORD)
+        await session.commit()
+
+
+async def run(n: int, database_url: str | None, rounds: int, reuse: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="lapor-bench-insights-"))
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     settings = load_settings(database_url=url, state_path=folder / "state.sqlite3", worker_in_process=False)
     runtime = await build_runtime(settings, clock=lambda: END)
     try:
-        await _seed(runtime, n)
-        async with runtime.sessions() as session:
-            admin, _ = await add_officer(session, "admin@bench.go.id", "admin", END)
-            admin.password_hash = hash_password(PASSWORD)
-            pupr, _ = await add_officer(session, "o@bench.go.id", "officer", END, agency_code="PUPR")
-            pupr.password_hash = hash_password(PASSWORD)
-            await session.commit()
+        await _seed(runtime, n, reuse)
+        await _accounts(runtime)
         app = create_app(runtime=runtime)
         transport = httpx.ASGITransport(app=app)
         print(f"database: {runtime.sessions.kw['bind'].dialect.name}; {n:,} complaints over 12 months")
@@ -249,8 +260,9 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--database-url", help="an empty PostgreSQL database; default a fresh SQLite file")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="measure the data set already in --database-url")
     options = parser.parse_args()
-    asyncio.run(run(options.complaints, options.database_url, options.rounds))
+    asyncio.run(run(options.complaints, options.database_url, options.rounds, options.reuse))
 
 
 if __name__ == "__main__":
