@@ -12,17 +12,18 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from bot.engine.dates import local_date
-from bot.insights import figures
+from bot.insights import figures, hotspots
 from bot.insights.cache import TtlCache
 from bot.insights.models import Statistics
 from bot.insights.period import GRAINS, Grain, Period, PeriodError
 from bot.insights.scope import Selection
 from bot.insights.stats import statistics
-from bot.officers import queries
+from bot.officers import group_actions, queries
 from bot.officers.dashboard import ENV, SECURITY_HEADERS, RuntimeDep, _inbox_filter
 from bot.officers.insights_api import _audited, csv_response, export_of, xlsx_response
 from bot.officers.queries import ComplaintFilter
-from bot.officers.web_session import DashboardUser, User
+from bot.officers.web_session import DashboardUser, PostingUser, User
+from bot.text_hygiene import clean
 
 TEMPLATES = Path(__file__).parent.parent / "insights" / "templates"
 INSIGHTS_ENV = ENV.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ENV.loader]))  # type: ignore[list-item]
@@ -113,3 +114,29 @@ async def export_xlsx(request: Request, user: User, runtime: RuntimeDep) -> Stre
     export = export_of(runtime, user.principal, _inbox_filter(request))
     await _audited(runtime, user.principal, export, "xlsx")
     return await xlsx_response(runtime, export)
+
+
+@router.get("/hotspot")
+async def hotspot_page(user: User, runtime: RuntimeDep) -> HTMLResponse:
+    async with runtime.sessions() as session:
+        spots = await hotspots.hotspots(session, user.principal, local_date(runtime.clock()))
+    return page("hotspots.html", user, spots=spots, outcomes=[], days=hotspots.LOOK_BACK_DAYS)
+
+
+@router.post("/hotspot")
+async def hotspot_act(request: Request, user: PostingUser, runtime: RuntimeDep) -> HTMLResponse:
+    """Merge a suggested group into its oldest report, or give the whole group one status."""
+    form, who = await request.form(), user.principal
+    tickets = [clean(t)[:32] for t in form.getlist("ticket") if isinstance(t, str) and t.strip()]
+    note = clean(str(form.get("note") or ""))[:2000] or None
+    action = form.get("action")
+    if len(tickets) < 2 or action not in {"merge", "status"}:
+        outcomes = [group_actions.Outcome("-", None, "Pilih kelompok dan tindakan.")]
+    elif action == "merge":
+        outcomes = await group_actions.merge_group(runtime, who, tickets, note)
+    else:
+        status = clean(str(form.get("status") or ""))[:32]
+        outcomes = await group_actions.status_group(runtime, who, tickets, status, note)
+    async with runtime.sessions() as session:
+        spots = await hotspots.hotspots(session, who, local_date(runtime.clock()))
+    return page("hotspots.html", user, spots=spots, outcomes=outcomes, days=hotspots.LOOK_BACK_DAYS)

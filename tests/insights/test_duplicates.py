@@ -33,6 +33,8 @@ def test_groups_keep_problems_apart() -> None:
 def test_far_apart_in_time_or_place_is_never_the_same() -> None:
     a = Report("a", "jalan berlubang besar di depan pasar", date(2026, 3, 1), "infrastructure", "34.04")
     later = Report("b", "jalan berlubang besar di depan pasar", date(2026, 5, 1), "infrastructure", "34.04")
-    elsewhere = Report("c", "jalan berlubang besar di depan pasar", date(2026, 3, 2), "infrastructure", "32.73")
+    elsewhere = Report(
+        "c", "jalan berlubang besar di depan pasar", date(2026, 3, 2), "infrastructure", "32.73"
+    )
 
     assert groups([a, later, elsewhere]) == []
