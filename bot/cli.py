@@ -23,6 +23,7 @@ for _module, _name in (
     ("bot.cli_telegram", "telegram"),
     ("bot.cli_officers", "officers"),
     ("bot.cli_agencies", "agencies"),
+    ("bot.cli_report", "report"),
 ):
     # A sub-command whose module is not there yet is simply absent.
     with contextlib.suppress(ModuleNotFoundError):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import escape
 
 from bot.engine.dates import local_date
-from bot.insights import figures, hotspots
+from bot.insights import figures, hotspots, reports
 from bot.insights.cache import TtlCache
 from bot.insights.models import Statistics
 from bot.insights.period import GRAINS, Grain, Period, PeriodError
@@ -24,6 +26,7 @@ from bot.officers.insights_api import _audited, csv_response, export_of, xlsx_re
 from bot.officers.queries import ComplaintFilter
 from bot.officers.web_session import DashboardUser, PostingUser, User
 from bot.text_hygiene import clean
+from storage.models import Agency
 
 TEMPLATES = Path(__file__).parent.parent / "insights" / "templates"
 INSIGHTS_ENV = ENV.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ENV.loader]))  # type: ignore[list-item]
@@ -140,3 +143,36 @@ async def hotspot_act(request: Request, user: PostingUser, runtime: RuntimeDep) 
     async with runtime.sessions() as session:
         spots = await hotspots.hotspots(session, who, local_date(runtime.clock()))
     return page("hotspots.html", user, spots=spots, outcomes=outcomes, days=hotspots.LOOK_BACK_DAYS)
+
+
+REPORT_HEADERS = {
+    **SECURITY_HEADERS,
+    # The printable report is self-contained: its own inline styles, no script at all.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    ),
+}
+
+
+@router.get("/laporan-bulanan", response_model=None)
+async def monthly_report(
+    user: User, runtime: RuntimeDep, bulan: str = "", agency: str = "", pdf: bool = False
+) -> Response:
+    """The monthly report of the officer's agency (an admin may pick one, or the whole deployment)."""
+    who, now = user.principal, runtime.clock()
+    code = clean(agency)[:32] or None
+    async with runtime.sessions() as session:
+        if not who.all_agencies:
+            own = await session.get(Agency, who.agency_id) if who.agency_id else None
+            code = own.code if own else "-"
+        try:
+            report = await reports.monthly(session, code, clean(bulan)[:7] or now.strftime("%Y-%m"), now)
+        except (LookupError, PeriodError) as exc:
+            return HTMLResponse(f"<p>{escape(str(exc))}</p>", status_code=404, headers=REPORT_HEADERS)
+    html = reports.to_html(report, INSIGHTS_ENV.globals["categories"])  # type: ignore[arg-type]
+    if not pdf:
+        return HTMLResponse(html, headers=REPORT_HEADERS)
+    body = await asyncio.to_thread(reports.to_pdf, html)
+    name = f"laporan-{(code or 'semua').lower()}-{report.period.start.strftime('%Y-%m')}.pdf"
+    headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type="application/pdf", headers=headers)
