@@ -9,8 +9,8 @@ import httpx
 from bot.insights import charts
 from bot.runtime import Runtime
 from tests.insights.fixtures import TODAY, plant_march
-from tests.officers.test_dashboard import PASSWORD, login
 from tests.officers.support import officer
+from tests.officers.test_dashboard import PASSWORD, login
 from tests.support import Clock
 
 SVG = "{http://www.w3.org/2000/svg}svg"
