@@ -47,7 +47,8 @@ async def plant_march(runtime: Runtime) -> dict[str, str]:
             moves=[(at("2026-03-06"), "received", "rejected")],
         ),
         "F": Seed(
-            "KEMENKES", at("2026-03-02"), category="health", moves=[(at("2026-03-30"), "received", "verified")]
+            "KEMENKES", at("2026-03-02"), category="health",
+            moves=[(at("2026-03-30"), "received", "verified")],
         ),
     }  # fmt: skip
     return {letter: await plant(runtime, seed) for letter, seed in seeds.items()}
