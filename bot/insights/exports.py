@@ -22,6 +22,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Select, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -167,7 +168,8 @@ def _drain(buffer: io.StringIO) -> str:
 def xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """A typed XLSX cell: strings neutralised and always text, times as Jakarta wall clock."""
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, neutralise(value))
+        # XML cannot hold most control characters; openpyxl would refuse the whole file.
+        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
         cell.data_type = "s"
         return cell
     if isinstance(value, datetime):

@@ -10,6 +10,7 @@ Grain = Literal["day", "week", "month"]
 GRAINS: tuple[Grain, ...] = get_args(Grain)
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # far outside, dates overflow in SQL and bucket arithmetic
 
 
 class PeriodError(ValueError):
@@ -25,6 +26,8 @@ class Period:
     grain: Grain = "week"
 
     def __post_init__(self) -> None:
+        if not (self.start.year >= FIRST_YEAR and self.end.year <= LAST_YEAR):
+            raise PeriodError(f"a period lies between {FIRST_YEAR} and {LAST_YEAR}")
         if self.end < self.start:
             raise PeriodError("the period ends before it starts")
         if (self.end - self.start).days > MAX_DAYS:
@@ -40,6 +43,8 @@ class Period:
         try:
             year, month = (int(part) for part in text.split("-"))
             first = date(year, month, 1)
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(text)
         except ValueError:
             raise PeriodError(f"not a month: {text!r} (use YYYY-MM)") from None
         following = date(year + month // 12, month % 12 + 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -77,6 +78,8 @@ async def _audited(runtime: Runtime, who: Principal, export: exports.Export, kin
 
 
 def export_of(runtime: Runtime, who: Principal, f: ComplaintFilter) -> exports.Export:
+    if f.created_to is not None and f.created_to >= date.max:
+        f = replace(f, created_to=None)  # "up to the end of time" is no limit (and cannot add a day)
     return exports.Export(who, f, local_date(runtime.clock()))
 
 
