@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import agencies, nlu, officers
+from bot.cli import agencies, nlu, officers, report
 from bot.cli.polling import polling_apps
 from bot.runtime.channel_registry import chatty_loggers
 from bot.runtime.settings import load_settings, require_deployable
@@ -24,6 +24,7 @@ for _name, _group in polling_apps().items():
     app.add_typer(_group, name=_name)
 app.add_typer(officers.app, name="officers")
 app.add_typer(agencies.app, name="agencies")
+app.add_typer(report.app, name="report")
 
 
 def _serve(demo: bool) -> None:

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from bot.core.cpu_pool import settle_heap
-from bot.http import body_limits, health, rest, webchat, webhooks
+from bot.http import body_limits, health, insights_api, rest, webchat, webhooks
+from bot.http.dashboard import insights as insights_dashboard
 from bot.http.dashboard import routes as dashboard
 from bot.http.demo import router as demo
 from bot.http.demo.seed import ensure_demo_data
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(rest.router)
     app.include_router(webhooks.router)
     app.include_router(officers_api.router)
+    app.include_router(insights_api.router)
+    app.include_router(insights_dashboard.router)
     dashboard.install(app)
     webchat.install(app)
     demo.install(app, config)

@@ -12,7 +12,6 @@ from bot.core.text_hygiene import clean
 from bot.engine.dates import local_date
 from bot.http.deps import get_runtime
 from bot.http.officer_api.auth import Reader, Writer
-from bot.http.officer_api.csv_export import to_csv
 from bot.officers import actions, failures, notifications, queries, views
 from bot.officers.audit import audit
 from bot.officers.identity import reveal
@@ -31,7 +30,6 @@ from bot.officers.schemas import (
     Notification,
     RejectRequest,
     RouteRequest,
-    Stats,
     StatusChange,
     StatusName,
 )
@@ -126,31 +124,6 @@ async def list_complaints(
         codes = await queries.agency_codes(session)
     items = [views.summary(c, codes, today) for c in rows]
     return ComplaintPage(items=items, total=total, limit=limit, offset=offset)
-
-
-@router.get(
-    "/complaints.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
-)
-async def export_csv(who: Reader, runtime: RuntimeDep, f: Filter) -> Response:
-    """The same list as CSV (up to 10,000 rows), formula-safe for spreadsheets."""
-    now = runtime.clock()
-    today = local_date(now)
-    async with runtime.sessions() as session:
-        rows, total = await queries.search(session, who, f, today, limit=10_000)
-        codes = await queries.agency_codes(session)
-        audit(session, who, "export", now, rows=len(rows), total=total)
-        await session.commit()
-    body = to_csv(views.summary(c, codes, today) for c in rows)
-    headers = {"Content-Disposition": 'attachment; filename="laporan.csv"'}
-    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-
-
-@router.get("/stats", response_model=Stats)
-async def complaint_stats(who: Reader, runtime: RuntimeDep) -> Stats:
-    async with runtime.sessions() as session:
-        return Stats(**await queries.stats(session, who, local_date(runtime.clock())))
 
 
 @router.get("/complaints/{ticket}", response_model=ComplaintDetail)

@@ -1,0 +1,1 @@
+"""Complaint data for decisions: statistics, charts, hotspots, monthly reports and exports."""
