@@ -129,6 +129,11 @@ class Ask(StrEnum):
     CONTACT = "contact"
 
 
+# Our key of the approved "your complaint is now <status>" template, which each channel with a
+# conversation window maps to its provider's template in its own settings.
+STATUS_TEMPLATE = "status_update"
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """An approved message template, for channels that need one (WhatsApp)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.messages import Ask, Choice, Outbound, Template
+from connectors.messages import Ask, Choice, Media, Outbound, Template
 
 
 def to_payload(message: Outbound) -> dict[str, Any]:
@@ -20,6 +20,9 @@ def to_payload(message: Outbound) -> dict[str, Any]:
         payload["choices"] = [[c.title, c.payload] for c in message.choices]
     if message.ask is not Ask.NONE:
         payload["ask"] = message.ask.value
+    # By reference only: bytes never go into the outbox.
+    if referenced := [_media(m) for m in message.media if m.url]:
+        payload["media"] = referenced
     if message.template:
         payload["template"] = {
             "name": message.template.name,
@@ -36,7 +39,13 @@ def from_payload(payload: dict[str, Any]) -> Outbound:
         short_text=payload.get("short_text"),
         choices=tuple(Choice(title=t, payload=p) for t, p in payload.get("choices", [])),
         ask=Ask(payload.get("ask", "")),
+        media=tuple(Media(**item) for item in payload.get("media", [])),
         template=Template(template["name"], dict(template["variables"])) if template else None,
         key=payload.get("key", ""),
         language=payload.get("language", "id"),
     )
+
+
+def _media(media: Media) -> dict[str, Any]:
+    fields = {"content_type": media.content_type, "url": media.url, "filename": media.filename}
+    return {key: value for key, value in fields.items() if value is not None}

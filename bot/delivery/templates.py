@@ -6,9 +6,9 @@ key to its provider's approved template in its own settings.
 
 from __future__ import annotations
 
-from connectors.messages import Template
+from connectors.messages import STATUS_TEMPLATE, Template
 
-STATUS_TEMPLATE = "status_update"
+__all__ = ["STATUS_TEMPLATE", "status_template"]
 
 
 def status_template(ticket: str, status_title: str) -> Template:

@@ -61,3 +61,8 @@ class ConversationState:
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+def conversation_key(address: str) -> str:
+    """The state-store key of ``address``'s conversation state, also the key of its turn lock."""
+    return f"conv:{address}"

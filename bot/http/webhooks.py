@@ -22,7 +22,6 @@ from storage.state import LockTimeout, StateUnavailable
 
 log = logging.getLogger("lapor.webhooks")
 router = APIRouter()
-MAX_WEBHOOK_BODY = 3 * 1024 * 1024  # Meta's batched webhooks may be up to 3 MB
 
 
 async def webhook_request(request: Request, public_url: str) -> WebhookRequest:
@@ -45,8 +44,6 @@ async def provider_webhook(
     connector = runtime.channels.by_path.get(path)
     if connector is None:
         return Response(f"no channel at /webhooks/{path}\n", status_code=404)
-    if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BODY:
-        return Response("body too large\n", status_code=413)
     if request.method == "GET" and isinstance(connector, Handshake):
         return await _handshake(connector, path, await webhook_request(request, runtime.settings.public_url))
     try:

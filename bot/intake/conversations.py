@@ -23,6 +23,7 @@ from bot.core.text_hygiene import clean, evidence
 from bot.delivery.outbox_payload import to_payload
 from bot.engine import ConversationState, Turn, UserMessage, step
 from bot.engine.flow import MAX_TEXT
+from bot.engine.state import conversation_key
 from bot.engine.turn import Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
 from bot.intake.followup_answers import apply_followup
 from bot.intake.media import MediaIntake
@@ -98,7 +99,7 @@ class Conversations:
             raise
 
     async def _locked(self, inbound: Inbound) -> Outcome:
-        key = f"conv:{inbound.address}"
+        key = conversation_key(inbound.address)
         try:
             async with self.state.lock(key, wait=self.lock_wait):
                 outcome = await self._process(inbound, key)

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.engine.state import ConversationState
+from bot.engine.state import ConversationState, conversation_key
 from storage.models import Reporter
 from storage.state import StateStore
 
 # Longer than the auto-close period (10 working days), so an answer still lands.
 STATE_TTL = timedelta(days=30).total_seconds()
 FEEDBACK, INFO = "feedback_ticket", "info_ticket"
-
-
-def conversation_key(address: str) -> str:
-    return f"conv:{address}"
 
 
 def _fresh(reporter: Reporter) -> ConversationState:

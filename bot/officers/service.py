@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery.channels import connector_for, window_of
 from bot.delivery.dispatcher import Dispatcher
+from bot.engine.state import conversation_key
 from bot.officers import pending_question as followup_state
 from bot.officers.audit import audit
 from bot.officers.auth import Principal
@@ -136,7 +137,7 @@ async def act(
         return stored
     try:
         # The lock the message handler takes: a reply to the push cannot overtake the change.
-        async with deps.state.lock(followup_state.conversation_key(reporter.address)):
+        async with deps.state.lock(conversation_key(reporter.address)):
             result, row_ids, reporter, complaint = await _transaction(deps, who, ticket, mutate, idempotency)
             await _sync(deps, reporter, complaint)
     except LockTimeout:

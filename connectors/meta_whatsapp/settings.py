@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from connectors.base import ChannelConfigError
+from connectors.messages import STATUS_TEMPLATE
 
 ENV_PREFIX = "LAPOR_META_"
 CREDENTIALS = ("token", "app_secret", "verify_token", "phone_number_id")
-STATUS_TEMPLATE = "status_update"  # pushed to the citizen when a complaint changes status
 
 
 class TemplateSetting(BaseModel):

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self
 from pydantic import Field, field_validator
 
 from connectors.base import ChannelConfigError, ChannelSettings, Registration, any_set, require_all
+from connectors.messages import STATUS_TEMPLATE
 
 if TYPE_CHECKING:  # imported when configured: the twilio library takes ~0.3 s to load
     from connectors.twilio.sms import TwilioSmsConnector
     from connectors.twilio.whatsapp import TwilioWhatsAppConnector
 
 STATUS_PATH = "twilio/status"
-# Our template key for status pushes outside WhatsApp's 24-hour window.
-STATUS_TEMPLATE = "status_update"
 _ALL = ("twilio_account_sid", "twilio_auth_token", "twilio_sms_from", "twilio_whatsapp_from")
 _ACCOUNT = ("twilio_account_sid", "twilio_auth_token")
 

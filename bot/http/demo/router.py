@@ -25,7 +25,7 @@ from starlette.responses import StreamingResponse
 
 from bot.delivery.local_channel import push_channel
 from bot.delivery.outbox_payload import from_payload
-from bot.engine.state import ConversationState
+from bot.engine.state import ConversationState, conversation_key
 from bot.http.demo.mode import DemoOnly
 from bot.http.demo.phones import PHONES, Phone, phone_named, render_phone
 from bot.http.demo.reset import reset_demo
@@ -37,7 +37,6 @@ from bot.http.webchat.inbound import BadMessage, read_message, to_inbound
 from bot.http.webchat.pages import Pages
 from bot.http.webchat.security import same_origin, set_cookie
 from bot.http.webchat.stream import event_response, events
-from bot.officers.pending_question import conversation_key
 from bot.runtime.process import Runtime
 from bot.runtime.settings import Settings
 from connectors.messages import Outbound
