@@ -23,6 +23,8 @@ for _module, _name in (
     ("bot.cli_telegram", "telegram"),
     ("bot.cli_officers", "officers"),
     ("bot.cli_agencies", "agencies"),
+    ("bot.cli_reporter", "reporter"),
+    ("bot.cli_retention", "retention"),
 ):
     # A sub-command whose module is not there yet is simply absent.
     with contextlib.suppress(ModuleNotFoundError):

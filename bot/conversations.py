@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import ConversationState, Turn, UserMessage, step
 from bot.engine.flow import MAX_TEXT
-from bot.engine.turn import Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
+from bot.engine.turn import EraseData, Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
 from bot.followups import apply_followup
 from bot.media_intake import MediaIntake
 from bot.opt_out import OptOutDesk
@@ -27,6 +27,7 @@ from bot.outcome import Outcome
 from bot.privacy import mask_address
 from bot.records import attach, ensure_conversation, file_complaint, reporter_for, write_transcript
 from bot.render import Renderer
+from bot.rights.chat import after_erasure, erase_for_chat
 from bot.status_replies import status_replies
 from bot.text_hygiene import clean, evidence
 from bot.wire import to_payload
@@ -125,7 +126,10 @@ class Conversations:
                 if inbound.external_id and await self._already_seen(inbound):
                     return Outcome(duplicate=True)
                 raise
-        await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
+        if turn.erases:
+            await after_erasure(self.sessions, self.state, inbound.address)
+        else:
+            await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
         return outcome
 
     async def _rate_limited(self, inbound: Inbound, notice: Outbound) -> Outcome:
@@ -199,6 +203,8 @@ class Conversations:
                 replies += await self._status(session, turn.state, effect)
             elif isinstance(effect, Feedback | ReporterReply):
                 await apply_followup(session, effect, reporter, now)
+            elif isinstance(effect, EraseData):
+                replies += await erase_for_chat(session, self.texts, turn.state, inbound.address, now)
         conversation_id = turn.state.conversation_id or _submitted_id(turn)
         if conversation_id:
             if conversation_id != turn.previous_conversation_id:

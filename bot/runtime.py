@@ -19,6 +19,7 @@ from bot.local_channel import LOCAL_SCHEMES
 from bot.media_intake import Fetcher, MediaIntake
 from bot.officers.setup import on_start as officers_on_start
 from bot.opt_out import OptOutDesk, twilio_sms_addresses
+from bot.rights.setup import schedule_retention
 from bot.settings import Settings
 from connectors.base import Connector
 from dialogues.schema import load_dialogue
@@ -135,4 +136,5 @@ async def build_runtime(
         settings, db, sessions, state, chosen, texts, channels, conversations, dispatcher, clock
     )
     await officers_on_start(runtime)
+    schedule_retention(runtime)
     return runtime

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.engine import followup
+from bot.engine import erasure, followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
 from bot.engine.matching import pick, yes_or_no
@@ -83,7 +83,9 @@ class _Step(Questions):
             return
         if not self._usable():
             return
-        if self.command in _LANGUAGE_COMMANDS:
+        if erasure.wanted(self):
+            erasure.handle(self, self.message.text)
+        elif self.command in _LANGUAGE_COMMANDS:
             self._switch_language()
         elif not self.state.consented:
             self._consent()

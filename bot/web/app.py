@@ -14,6 +14,7 @@ from bot.demo import router as demo
 from bot.demo.seed import ensure_demo_data
 from bot.officers import api as officers_api
 from bot.officers import dashboard
+from bot.rights import api as rights_api
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from bot.web import health, rest, webhooks
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(rest.router)
     app.include_router(webhooks.router)
     app.include_router(officers_api.router)
+    app.include_router(rights_api.router)
     dashboard.install(app)
     webchat.install(app)
     demo.install(app, config)

@@ -1,0 +1,67 @@
+"""The operator's requests from the command line: export, erase, retention (each recorded)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.rights import requests
+from bot.rights.erase import ErasureReport, erase_address
+from bot.rights.export import export
+from bot.rights.retention import RetentionReport, run_retention
+from bot.rights.stores import with_stores
+from bot.settings import Settings
+from storage.state import StateStore
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def export_address(settings: Settings, address: str) -> dict[str, Any] | None:
+    async def work(sessions: async_sessionmaker[AsyncSession], state: StateStore) -> dict[str, Any] | None:
+        draft = await state.get(f"conv:{address}")
+        async with sessions() as session:
+            data = await export(session, address, draft)
+            if data is None:
+                return None
+            reporter_id = await _reporter_id(session, address)
+            requests.record(
+                session,
+                reporter_id=reporter_id,
+                kind="export",
+                actor=requests.operator(),
+                outcome="done",
+                now=_now(),
+                complaints=len(data["complaints"]),
+                messages=len(data["messages"]),
+            )
+            await session.commit()
+            return data
+
+    return await with_stores(settings, work)
+
+
+async def _reporter_id(session: AsyncSession, address: str) -> int | None:
+    from bot.rights.holdings import reporter_at
+
+    reporter = await reporter_at(session, address)
+    return reporter.id if reporter else None
+
+
+async def erase_address_now(settings: Settings, address: str, *, dry_run: bool) -> ErasureReport | None:
+    async def work(sessions: async_sessionmaker[AsyncSession], state: StateStore) -> ErasureReport | None:
+        return await erase_address(
+            sessions, state, address, actor=requests.operator(), now=_now(), dry_run=dry_run
+        )
+
+    return await with_stores(settings, work)
+
+
+async def retention_now(settings: Settings, *, dry_run: bool) -> RetentionReport:
+    async def work(sessions: async_sessionmaker[AsyncSession], state: StateStore) -> RetentionReport:
+        return await run_retention(sessions, state, _now(), settings.retention_days, dry_run=dry_run)
+
+    return await with_stores(settings, work)
