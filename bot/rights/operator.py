@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.rights import requests
 from bot.rights.erase import ErasureReport, erase_address
 from bot.rights.export import export
+from bot.rights.holdings import reporter_at
 from bot.rights.retention import RetentionReport, run_retention
 from bot.rights.stores import with_stores
 from bot.settings import Settings
@@ -24,31 +25,24 @@ async def export_address(settings: Settings, address: str) -> dict[str, Any] | N
     async def work(sessions: async_sessionmaker[AsyncSession], state: StateStore) -> dict[str, Any] | None:
         draft = await state.get(f"conv:{address}")
         async with sessions() as session:
-            data = await export(session, address, draft)
-            if data is None:
+            reporter = await reporter_at(session, address)
+            if reporter is None:
                 return None
-            reporter_id = await _reporter_id(session, address)
+            # Recorded first, so the copy shows its own request too.
             requests.record(
                 session,
-                reporter_id=reporter_id,
+                reporter_id=reporter.id,
                 kind="export",
                 actor=requests.operator(),
                 outcome="done",
                 now=_now(),
-                complaints=len(data["complaints"]),
-                messages=len(data["messages"]),
             )
+            await session.flush()
+            data = await export(session, address, draft)
             await session.commit()
             return data
 
     return await with_stores(settings, work)
-
-
-async def _reporter_id(session: AsyncSession, address: str) -> int | None:
-    from bot.rights.holdings import reporter_at
-
-    reporter = await reporter_at(session, address)
-    return reporter.id if reporter else None
 
 
 async def erase_address_now(settings: Settings, address: str, *, dry_run: bool) -> ErasureReport | None:

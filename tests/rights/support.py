@@ -49,13 +49,15 @@ async def seed(runtime: Runtime, client: httpx.AsyncClient, address: str = ADDRE
         await session.execute(
             update(Reporter)
             .where(Reporter.id == complaint.reporter_id)
-            .values(phone=PHONE, nik_hash=hashlib.sha256(NIK.encode()).hexdigest(), nik_masked=NIK[:4] + "*" * 12)
+            .values(
+                phone=PHONE, nik_hash=hashlib.sha256(NIK.encode()).hexdigest(), nik_masked=NIK[:4] + "*" * 12
+            )
         )
         session.add(
             Attachment(
-                conversation_id=complaint.conversation_id, complaint_id=complaint.id, content_type="image/jpeg",
-                size=len(PHOTO), sha256=hashlib.sha256(PHOTO).hexdigest(), width=4, height=3, content=PHOTO,
-                created_at=runtime.clock(),
+                conversation_id=complaint.conversation_id, complaint_id=complaint.id,
+                content_type="image/jpeg", size=len(PHOTO), sha256=hashlib.sha256(PHOTO).hexdigest(),
+                width=4, height=3, content=PHOTO, created_at=runtime.clock(),
             )
         )  # fmt: skip
         await session.commit()
@@ -78,7 +80,9 @@ async def _agency_of(runtime: Runtime, ticket: str) -> str | None:
 
     async with runtime.sessions() as session:
         return await session.scalar(
-            select(Agency.code).join(Complaint, Complaint.agency_id == Agency.id).where(Complaint.ticket == ticket)
+            select(Agency.code)
+            .join(Complaint, Complaint.agency_id == Agency.id)
+            .where(Complaint.ticket == ticket)
         )
 
 
@@ -129,4 +133,3 @@ def _text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-

@@ -34,13 +34,24 @@ async def _export(runtime: Runtime, address: str = ADDRESS) -> dict | None:  # t
         return await export(session, address, await runtime.state.get(f"conv:{address}"))
 
 
-async def test_export_has_every_section_of_a_seeded_reporter(runtime: Runtime, client: httpx.AsyncClient) -> None:
+async def test_export_has_every_section_of_a_seeded_reporter(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
     seeded = await seed(runtime, client)
 
     data = await _export(runtime)
 
     assert data is not None
-    assert list(data) == ["address", "reporter", "complaints", "messages", "attachments", "outbox", "audit", "requests"]
+    assert list(data) == [
+        "address",
+        "reporter",
+        "complaints",
+        "messages",
+        "attachments",
+        "outbox",
+        "audit",
+        "requests",
+    ]
     assert data["address"] == ADDRESS
     assert data["reporter"]["display_name"] == NAME and data["reporter"]["phone"] == PHONE
     assert DRAFT_WORDS in str(data["reporter"]["conversation_state"])
@@ -79,7 +90,9 @@ async def test_after_erasure_nothing_personal_is_left_anywhere(
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert found_in(logged) == []
     if runtime.settings.database_url.startswith("sqlite"):
-        database_file = Path(runtime.settings.database_url.removeprefix("sqlite+aiosqlite:///").removeprefix("sqlite:///"))
+        database_file = Path(
+            runtime.settings.database_url.removeprefix("sqlite+aiosqlite:///").removeprefix("sqlite:///")
+        )
         assert found_in(files_text(database_file)) == []  # not even in free pages or the WAL
     await _facts_are_kept(runtime, seeded.ticket)
 
@@ -93,7 +106,11 @@ async def _facts_are_kept(runtime: Runtime, ticket: str) -> None:
         assert complaint.anonymised_at is not None
         assert "hubungi [DIHAPUS]" in complaint.description and "[NIK]" in complaint.description
         assert "berlubang besar" in complaint.description
-        notes = (await session.scalars(select(StatusEvent.public_note).where(StatusEvent.complaint_id == complaint.id))).all()
+        notes = (
+            await session.scalars(
+                select(StatusEvent.public_note).where(StatusEvent.complaint_id == complaint.id)
+            )
+        ).all()
         assert OFFICER_NOTE in notes
         reporter = await session.get(Reporter, complaint.reporter_id)
         assert reporter is not None and reporter.erased_at is not None
@@ -118,14 +135,20 @@ async def test_a_dry_run_changes_nothing(runtime: Runtime, client: httpx.AsyncCl
     assert await runtime.state.get(f"conv:{ADDRESS}") is not None
 
 
-async def test_a_complaint_under_legal_hold_is_kept_whole(runtime: Runtime, client: httpx.AsyncClient) -> None:
+async def test_a_complaint_under_legal_hold_is_kept_whole(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
     seeded = await seed(runtime, client)
     held = await client.post(
-        f"/api/v1/complaints/{seeded.ticket}/legal-hold", json={"hold": True}, headers={"Authorization": f"Bearer {seeded.token}"}
+        f"/api/v1/complaints/{seeded.ticket}/legal-hold",
+        json={"hold": True},
+        headers={"Authorization": f"Bearer {seeded.token}"},
     )
     assert held.status_code == 200 and held.json() == {"ticket": seeded.ticket, "legal_hold": True}
 
-    report = await erase_address(runtime.sessions, runtime.state, ADDRESS, actor=requests.operator(), now=runtime.clock())
+    report = await erase_address(
+        runtime.sessions, runtime.state, ADDRESS, actor=requests.operator(), now=runtime.clock()
+    )
 
     assert report is not None and report.held == [seeded.ticket]
     assert report.complaints_anonymised == 0 and not report.identity_erased
