@@ -76,34 +76,54 @@ async def run_retention(
     *,
     dry_run: bool = False,
 ) -> RetentionReport:
-    """One pass over every due complaint; in a dry run nothing changes."""
+    """One pass over due complaints and silent reporters who filed nothing; a dry run changes nothing."""
     before = cutoff(now, days)
     report = RetentionReport(cutoff=before.isoformat(), dry_run=dry_run)
     async with sessions() as session:
-        candidates = (await session.scalars(_candidates(before))).all()
+        due_by_reporter = await _due_by_reporter(session, before)
+        silent = await _silent_without_complaints(session, before)
         report.held_skipped = await _held(session, before)
-        by_reporter: dict[int, list[Complaint]] = {}
-        for complaint in candidates:
-            if due(complaint, before):
-                by_reporter.setdefault(complaint.reporter_id, []).append(complaint)
-        erased: list[str] = []
-        for reporter_id, complaints in by_reporter.items():
-            report.complaints_anonymised += [c.ticket for c in complaints]
-            if not dry_run:
-                address = await _purge(session, reporter_id, complaints, now, before)
-                if address is not None:
-                    erased.append(address)
-        if not dry_run:
-            await drop_orphan_outbox(session)
-            await session.commit()
+        report.complaints_anonymised = [c.ticket for due in due_by_reporter.values() for c in due]
+        if dry_run:
+            report.reporters_erased = len(silent)  # those with due complaints are decided on the run
+            return report
+        erased = await _apply(session, due_by_reporter, silent, now, before)
+        await session.commit()
     report.reporters_erased = len(erased)
-    if not dry_run:
-        for address in erased:
-            await forget_address(state, address)
-        if report.complaints_anonymised:
-            await leave_no_trace(sessions)
-            log.info("retention anonymised %d complaints", len(report.complaints_anonymised))
+    for address in erased:
+        await forget_address(state, address)
+    if report.complaints_anonymised or erased:
+        await leave_no_trace(sessions)
+        log.info("retention: %d complaints anonymised", len(report.complaints_anonymised))
     return report
+
+
+async def _due_by_reporter(session: AsyncSession, before: datetime) -> dict[int, list[Complaint]]:
+    found: dict[int, list[Complaint]] = {}
+    for complaint in (await session.scalars(_candidates(before))).all():
+        if due(complaint, before):
+            found.setdefault(complaint.reporter_id, []).append(complaint)
+    return found
+
+
+async def _apply(
+    session: AsyncSession,
+    due_by_reporter: dict[int, list[Complaint]],
+    silent: list[str],
+    now: datetime,
+    before: datetime,
+) -> list[str]:
+    """Anonymise and erase in the session; the former addresses of erased reporters."""
+    erased = []
+    for reporter_id, complaints in due_by_reporter.items():
+        address = await _purge(session, reporter_id, complaints, now, before)
+        if address is not None:
+            erased.append(address)
+    for address in silent:
+        await erase_in_session(session, address, actor=requests.SYSTEM, now=now)
+        erased.append(address)
+    await drop_orphan_outbox(session)
+    return erased
 
 
 def _candidates(before: datetime) -> Any:
@@ -113,6 +133,17 @@ def _candidates(before: datetime) -> Any:
         Complaint.anonymised_at.is_(None),
         func.coalesce(Complaint.closed_at, Complaint.updated_at) <= before,
     )
+
+
+async def _silent_without_complaints(session: AsyncSession, before: datetime) -> list[str]:
+    """Reporters who never filed anything (abandoned drafts, declined consent) and went quiet."""
+    has_complaint = select(Complaint.id).where(Complaint.reporter_id == Reporter.id).exists()
+    statement = select(Reporter.address).where(
+        Reporter.erased_at.is_(None),
+        func.coalesce(Reporter.last_inbound_at, Reporter.created_at) <= before,
+        ~has_complaint,
+    )
+    return list((await session.scalars(statement)).all())
 
 
 async def _held(session: AsyncSession, before: datetime) -> int:

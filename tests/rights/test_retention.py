@@ -96,3 +96,19 @@ async def test_the_worker_runs_the_purge_in_its_housekeeping_pass(runtime: Runti
 
 async def test_retention_days_come_from_settings(runtime: Runtime) -> None:
     assert runtime.settings.retention_days == 730
+
+
+async def test_a_silent_reporter_who_never_filed_is_erased(runtime: Runtime, clock: object) -> None:
+    from tests.officers.support import say
+
+    await say(runtime, "rest:lurker", "halo")
+    await say(runtime, "rest:lurker", "setuju")
+    await say(runtime, "rest:lurker", "jalan di gang melati rusak")  # a draft never sent
+    later = runtime.clock() + timedelta(days=731)
+
+    planned = await run_retention(runtime.sessions, runtime.state, later, 730, dry_run=True)
+    assert planned.reporters_erased == 1 and "rest:lurker" in await _addresses(runtime)
+    done = await run_retention(runtime.sessions, runtime.state, later, 730)
+
+    assert done.reporters_erased == 1 and "rest:lurker" not in await _addresses(runtime)
+    assert await runtime.state.get("conv:rest:lurker") is None
