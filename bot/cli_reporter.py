@@ -43,8 +43,13 @@ def erase(
 ) -> None:
     """Erase ADDRESS's identity, keeping its complaints as facts; complaints under legal hold stay."""
     from bot.rights.operator import erase_address_now
+    from storage.state import LockTimeout
 
-    report = asyncio.run(erase_address_now(load_settings(), address.strip(), dry_run=not yes))
+    try:
+        report = asyncio.run(erase_address_now(load_settings(), address.strip(), dry_run=not yes))
+    except LockTimeout:
+        typer.echo(f"the conversation of {address} is busy; nothing was changed, try again", err=True)
+        raise typer.Exit(2) from None
     if report is None:
         raise _nothing(address)
     data = report.as_json()

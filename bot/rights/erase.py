@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
@@ -30,6 +30,7 @@ log = logging.getLogger("lapor.rights")
 # State-store names that hold an address (conversation, rate limits, the rate-limit notice claim).
 _ADDRESS_KEYS = ("conv", "rate", "status", "rate-notice")
 TERMINAL_OUTBOX = ("sent", "delivered", "undelivered", "failed", "dead")
+ORPHAN_WINDOW = timedelta(days=2)
 
 
 @dataclass(slots=True)
@@ -192,10 +193,18 @@ async def forget_address(state: StateStore, address: str) -> None:
         await state.forget(f"{kind}:{address}")
 
 
-async def drop_orphan_outbox(session: AsyncSession) -> int:
-    """Sent rows to an address no reporter has any more (the confirmation of an erasure)."""
+async def drop_orphan_outbox(session: AsyncSession, now: datetime) -> int:
+    """Sent rows to an address no reporter has any more (the confirmation of an erasure).
+
+    Only rows attempted in the last two days: the range ``ix_outbox_due`` serves, and
+    the purge runs every few minutes.
+    """
     orphan = ~select(Reporter.id).where(Reporter.address == OutboxMessage.address).exists()
-    statement = delete(OutboxMessage).where(OutboxMessage.status.in_(TERMINAL_OUTBOX), orphan)
+    statement = delete(OutboxMessage).where(
+        OutboxMessage.status.in_(TERMINAL_OUTBOX),
+        OutboxMessage.next_attempt_at >= now - ORPHAN_WINDOW,
+        orphan,
+    )
     return _rowcount(await session.execute(statement))
 
 

@@ -122,7 +122,7 @@ async def _apply(
     for address in silent:
         await erase_in_session(session, address, actor=requests.SYSTEM, now=now)
         erased.append(address)
-    await drop_orphan_outbox(session)
+    await drop_orphan_outbox(session, now)
     return erased
 
 
