@@ -65,7 +65,7 @@ async def erase_in_session(
     complaints = await holdings.complaints_of(session, reporter.id)
     conversations = [c.id for c in await holdings.conversations_of(session, reporter.id)]
     decided = plan(complaints, conversations)
-    report = ErasureReport(address, held=list(decided.held), dry_run=dry_run)
+    report = ErasureReport(address, held=decided.held_tickets, dry_run=dry_run)
     report.tickets_anonymised = [c.ticket for c in decided.anonymise]
     report.complaints_anonymised = len(decided.anonymise)
     report.identity_erased = decided.erases_identity

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rights import holdings
-from bot.text_hygiene import evidence
 from storage.models import Attachment, Complaint, OutboxMessage, Reporter, RightsRequest, StatusEvent
 from storage.officers_models import AuditEntry, OfficerNotification
 
@@ -77,7 +76,7 @@ async def _complaint(session: AsyncSession, complaint: Complaint) -> dict[str, A
     )
     return {
         **_row(complaint, fields),
-        "description_raw": evidence(complaint.description_raw.decode("utf-8", "backslashreplace")),
+        "description_raw": _plain(complaint.description_raw),
         "history": [
             _row(e, ("at", "actor", "action", "from_status", "to_status", "public_note", "internal_note"))
             for e in events
