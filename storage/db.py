@@ -66,6 +66,7 @@ def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased personal data leaves no bytes in free pages
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

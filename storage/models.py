@@ -172,6 +172,10 @@ class Complaint(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rejection_reason: Mapped[str | None] = mapped_column(String(32))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    # UU PDP: a complaint under legal hold is never erased or anonymised.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the identity was removed (the reporter's request, or retention).
+    anonymised_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -257,6 +261,24 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class RightsRequest(Base):
+    """A reporter's request under UU PDP (export, erasure) or a retention purge: who, when, what.
+
+    ``detail`` holds counts and tickets only, never personal data; the reporter
+    row it points at may since have been anonymised.
+    """
+
+    __tablename__ = "rights_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime]
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # export | erase | retention
+    actor: Mapped[str] = mapped_column(String(200))  # reporter | cli:<user> | system
+    outcome: Mapped[str] = mapped_column(String(16))  # done | held | nothing
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 from storage import officers_models as _officers  # noqa: E402,F401

@@ -55,6 +55,13 @@ class StateStore(Protocol):
         """Remove `key`; absent keys are fine."""
         ...
 
+    async def forget(self, key: str) -> None:
+        """Remove everything named `key`: its state, its claim and its rate counter.
+
+        For erasing a reporter (UU PDP): keys that hold an address go entirely.
+        """
+        ...
+
     def lock(
         self, key: str, *, expire: float = 30.0, wait: float = 10.0
     ) -> AbstractAsyncContextManager[None]:

@@ -58,6 +58,7 @@ class EmbeddedStateStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=1000")
+        self._db.execute("PRAGMA secure_delete=ON")  # erased state leaves no bytes behind
         self._db.executescript(_SCHEMA)
         self._closed = False
         self._writes = 0
@@ -91,6 +92,13 @@ class EmbeddedStateStore:
 
     async def delete(self, key: str) -> None:
         self._execute("DELETE FROM state WHERE key = ?", (self._prefix + key,))
+
+    async def forget(self, key: str) -> None:
+        for table in ("state", "claims"):
+            self._execute(f"DELETE FROM {table} WHERE key = ?", (self._prefix + key,))  # noqa: S608
+        self._counters.forget(key)
+        # secure_delete zeroed the freed cells; this empties the WAL of older page images.
+        self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def lock(
         self, key: str, *, expire: float = 30.0, wait: float = 10.0
@@ -277,6 +285,9 @@ class _Counters:
         if self._hits % _PURGE_EVERY == 0:
             self.sweep(now)
         return count + 1 <= limit
+
+    def forget(self, key: str) -> None:
+        self._windows.pop(key, None)
 
     def sweep(self, now: float) -> None:
         for key in [k for k, (_, ends) in self._windows.items() if ends <= now]:

@@ -221,6 +221,10 @@ class RedisStateStore:
         async with self._deadline():
             await self._redis.delete(self._key("state", key))
 
+    async def forget(self, key: str) -> None:
+        async with self._deadline():
+            await self._redis.delete(*(self._key(kind, key) for kind in ("state", "claim", "rate")))
+
     def lock(
         self, key: str, *, expire: float = 30.0, wait: float = 10.0
     ) -> AbstractAsyncContextManager[None]:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import agencies, nlu, officers, report
+from bot.cli import agencies, nlu, officers, report, reporter, retention
 from bot.cli.polling import polling_apps
 from bot.runtime.channel_registry import chatty_loggers
 from bot.runtime.settings import load_settings, require_deployable
@@ -25,6 +25,8 @@ for _name, _group in polling_apps().items():
 app.add_typer(officers.app, name="officers")
 app.add_typer(agencies.app, name="agencies")
 app.add_typer(report.app, name="report")
+app.add_typer(reporter.app, name="reporter")
+app.add_typer(retention.app, name="retention")
 
 
 def _serve(demo: bool) -> None:

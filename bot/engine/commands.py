@@ -23,6 +23,7 @@ class Command(StrEnum):
     INDONESIAN = "indonesian"
     TOGGLE_LANGUAGE = "toggle_language"
     SKIP = "skip"
+    ERASE = "erase"  # UU PDP: erase my data (and withdraw consent)
 
 
 _WORDS: dict[Command, frozenset[str]] = {
@@ -33,6 +34,10 @@ _WORDS: dict[Command, frozenset[str]] = {
     Command.ENGLISH: frozenset({"en", "english", "english please", "in english", "bahasa inggris"}),
     Command.INDONESIAN: frozenset({"id", "indonesia", "bahasa indonesia", "indonesian"}),
     Command.TOGGLE_LANGUAGE: frozenset({"bahasa", "language"}),
+    Command.ERASE: frozenset(
+        {"hapus data", "hapus_data", "hapus data saya", "delete my data", "delete_my_data", "erase my data"}
+        | {"tarik persetujuan", "cabut persetujuan", "withdraw consent"}
+    ),
     Command.SKIP: frozenset({"lewati", "skip", "lewat", "tidak tahu", "gak tahu", "tidak ada", "-"}),
 }
 _STATUS = re.compile(r"^(?:cek\s+|check\s+)?status\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.core.render import Option, Renderer
 from bot.core.workdays import due_dates
-from bot.engine import followup
+from bot.engine import erasure, followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
 from bot.engine.matching import pick, yes_or_no
@@ -83,7 +83,9 @@ class _Step(Questions):
             return
         if not self._usable():
             return
-        if self.command in _LANGUAGE_COMMANDS:
+        if erasure.wanted(self):
+            erasure.handle(self, self.message.text)
+        elif self.command in _LANGUAGE_COMMANDS:
             self._switch_language()
         elif not self.state.consented:
             self._consent()

@@ -67,7 +67,15 @@ class ReporterReply:
     text: str
 
 
-Effect = Submit | StatusQuery | GiveConsent | Feedback | ReporterReply
+@dataclass(frozen=True, slots=True)
+class EraseData:
+    """The reporter confirmed: erase what is stored about them (UU PDP) and forget the conversation.
+
+    The service applies it and renders the answer (what was erased, what is held and why).
+    """
+
+
+Effect = Submit | StatusQuery | GiveConsent | Feedback | ReporterReply | EraseData
 
 
 @dataclass(slots=True)
@@ -83,6 +91,10 @@ class Turn:
     effects: list[Effect] = field(default_factory=list)
     replay: str | None = None
     previous_conversation_id: str | None = None
+
+    @property
+    def erases(self) -> bool:
+        return any(isinstance(e, EraseData) for e in self.effects)
 
     @property
     def submitted(self) -> Submit | None:

@@ -24,7 +24,7 @@ from bot.delivery.outbox_payload import to_payload
 from bot.engine import ConversationState, Turn, UserMessage, step
 from bot.engine.flow import MAX_TEXT
 from bot.engine.state import conversation_key
-from bot.engine.turn import Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
+from bot.engine.turn import EraseData, Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
 from bot.intake.followup_answers import apply_followup
 from bot.intake.media import MediaIntake
 from bot.intake.opt_out import OptOutDesk
@@ -37,6 +37,7 @@ from bot.intake.turn_records import (
     reporter_for,
     write_transcript,
 )
+from bot.rights.chat import after_erasure, erase_for_chat
 from connectors.messages import Inbound, Outbound
 from dialogues.schema import Dialogue
 from dialogues.texts import Texts
@@ -136,7 +137,10 @@ class Conversations:
                 if inbound.external_id and await self._already_seen(inbound):
                     return Outcome(duplicate=True)
                 raise
-        await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
+        if turn.erases:
+            await after_erasure(self.sessions, self.state, inbound.address)
+        else:
+            await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
         return outcome
 
     async def _rate_limited(self, inbound: Inbound, notice: Outbound) -> Outcome:
@@ -210,6 +214,8 @@ class Conversations:
                 replies += await self._status(session, turn.state, effect)
             elif isinstance(effect, Feedback | ReporterReply):
                 await apply_followup(session, effect, reporter, now)
+            elif isinstance(effect, EraseData):
+                replies += await erase_for_chat(session, self.texts, turn.state, inbound.address, now)
         conversation_id = turn.state.conversation_id or _submitted_id(turn)
         if conversation_id:
             if conversation_id != turn.previous_conversation_id:

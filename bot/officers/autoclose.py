@@ -10,7 +10,7 @@ Every function takes ``now``; none reads the clock.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -145,6 +145,8 @@ class Housekeeping:
         self.deps = deps
         self.every = every
         self._next: datetime | None = None
+        # Further periodic jobs (retention), run after these, in the same once-per-slot pass.
+        self.jobs: list[Callable[[datetime], Awaitable[None]]] = []
 
     async def __call__(self) -> None:
         now = self.deps.clock()
@@ -157,3 +159,5 @@ class Housekeeping:
         await auto_close(self.deps, now)
         await remind_overdue(self.deps.sessions, now)
         await purge_expired(self.deps.sessions, now)
+        for job in self.jobs:
+            await job(now)

@@ -21,6 +21,7 @@ from bot.intake.media import Fetcher, MediaIntake
 from bot.intake.opt_out import OptOutDesk
 from bot.officers.setup import on_start as officers_on_start
 from bot.runtime.channel_registry import build_channels
+from bot.runtime.retention import schedule_retention
 from bot.runtime.settings import Settings
 from connectors.base import Connector
 from dialogues.schema import load_dialogue
@@ -139,4 +140,5 @@ async def build_runtime(
         settings, db, sessions, state, chosen, texts, channels, conversations, dispatcher, clock
     )
     await officers_on_start(runtime)
+    schedule_retention(runtime)
     return runtime

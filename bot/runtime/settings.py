@@ -42,6 +42,8 @@ class Settings(BaseSettings, ChannelSections):
     max_message_chars: int = Field(default=4000, ge=100)
     rate_limit_per_minute: int = Field(default=30, ge=1)
     status_checks_per_hour: int = Field(default=20, ge=1)
+    # UU PDP: days after a complaint is closed until the worker anonymises it.
+    retention_days: int = Field(default=730, ge=1)
     secret_key: str | None = None
     demo: bool = False
     # Safe to deploy: the REST channel's bearer token (unset: the channel is off under
