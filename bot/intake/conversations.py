@@ -192,6 +192,8 @@ class Conversations:
             follow = await self._step(turn.state, replay)
             follow.replies[:0], follow.effects[:0] = turn.replies, turn.effects
             follow.previous_conversation_id = before
+            # Kept so the transcript holds the first message too (a lost draft is rebuilt from it).
+            follow.replay = turn.replay
             turn = follow
         return turn
 
@@ -242,7 +244,8 @@ class Conversations:
         if conversation_id:
             if conversation_id != turn.previous_conversation_id:
                 await ensure_conversation(session, conversation_id, reporter, now)
-            lines = [("in", inbound.text)] + [("out", r.text) for r in replies]
+            held = [("in", turn.replay)] if turn.replay else []  # the first message, held for consent
+            lines = [("in", inbound.text), *held] + [("out", r.text) for r in replies]
             await write_transcript(session, conversation_id, lines, now)
             for media in intake.accepted:
                 attach(session, conversation_id, media, now)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+
+from bot.http.app import create_app
+from bot.runtime.process import Runtime
+from tests.conftest import _truncate
 
 from tests.bot.conftest import Citizen, RuntimeFactory, clock, make_runtime, runtime
 from tests.faults.servers import OwnRedis
@@ -21,3 +29,30 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     server.start()
     yield server
     server.kill()
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> str:
+    """Fault tests run on PostgreSQL only: the deployment whose faults they are."""
+    asyncio.run(_truncate(postgres_url))
+    return postgres_url
+
+
+@pytest.fixture
+def on_own_redis(own_redis: OwnRedis) -> dict[str, Any]:
+    """Runtime settings for the test's own Redis."""
+    return {"redis_url": own_redis.url, "state_prefix": f"faults:{uuid.uuid4().hex}:"}
+
+
+ClientFactory = Callable[[Runtime], httpx.AsyncClient]
+
+
+@pytest.fixture
+def http_client() -> ClientFactory:
+    """An HTTP client on the app; a raised error becomes the 500 a real server would send."""
+
+    def make(runtime: Runtime) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=create_app(runtime=runtime), raise_app_exceptions=False)
+        return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60)
+
+    return make
