@@ -13,9 +13,8 @@ import pytest
 
 from bot.http.app import create_app
 from bot.runtime.process import Runtime
-from tests.conftest import _truncate
-
 from tests.bot.conftest import Citizen, RuntimeFactory, clock, make_runtime, runtime
+from tests.conftest import _truncate
 from tests.faults.servers import OwnRedis
 from tests.support import state_kind, state_settings
 
