@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.services import unavailable
+
 READY_SECONDS = 10.0
 
 
@@ -43,7 +45,9 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        binary = shutil.which("redis-server") or "redis-server"
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server not installed: apt-get install redis-server")
         command = [
             binary,
             "--port",

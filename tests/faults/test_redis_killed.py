@@ -189,3 +189,24 @@ async def test_a_provider_webhook_gets_503_while_redis_is_down_then_is_served_on
         twice = await client.post("/webhooks/hook", content=b"halo")
     assert (down.status_code, down.headers.get("retry-after")) == (503, "5")
     assert (again.status_code, twice.status_code) == (200, 200)
+
+
+async def test_with_redis_down_the_web_chat_apologises_then_carries_on(
+    make_runtime: Callable[..., Awaitable[Runtime]],
+    on_own_redis: dict[str, Any],
+    own_redis: OwnRedis,
+    http_client: ClientFactory,
+) -> None:
+    runtime = await make_runtime(**on_own_redis)
+    headers = {"Origin": "http://testserver", "Content-Type": "application/json"}
+    async with http_client(runtime) as client:
+        assert (await client.get("/chat")).status_code == 200  # the conversation cookie
+        own_redis.kill()
+        down = await client.post("/chat/send", json={"text": "halo", "id": "m-000001"}, headers=headers)
+        own_redis.start()
+        again = await client.post("/chat/send", json={"text": "halo", "id": "m-000001"}, headers=headers)
+    assert down.status_code == 200
+    assert [r["key"] for r in down.json()["replies"]] == ["service_fault"]
+    assert [r["key"] for r in again.json()["replies"]] == ["consent"], (
+        "the retry is processed, not a duplicate"
+    )

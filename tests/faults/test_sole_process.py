@@ -32,6 +32,7 @@ def _env(tmp_path: Path, state: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # two processes start
 def test_a_second_process_on_the_embedded_store_is_refused(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     with subprocess.Popen(
