@@ -281,4 +281,21 @@ class RightsRequest(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class HeldReceipt(Base):
+    """A delivery report that came before its message's provider id was stored.
+
+    A provider can call back before the sender has recorded the id its API
+    returned; the report is kept here and applied when ``mark_sent`` stores it.
+    """
+
+    __tablename__ = "held_receipts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    provider_message_id: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime]
+
+
 from storage import officers_models as _officers  # noqa: E402,F401

@@ -26,13 +26,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Update, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from storage.models import OutboxMessage
+from storage.models import HeldReceipt, OutboxMessage
 
 MAX_ATTEMPTS = 8
+# A report held this long without its message's id turning up is for no message of ours.
+HOLD_RECEIPTS_FOR = timedelta(days=1)
 
 
 class OutboxStatus(StrEnum):
@@ -307,6 +309,7 @@ async def apply_receipt(
     *,
     error: str | None,
     now: datetime,
+    reason: str | None = None,
 ) -> bool:
     """Apply a provider delivery report; True if the row moved forward.
 
@@ -314,15 +317,36 @@ async def apply_receipt(
     failed (the caller maps provider words onto these; anything else is a
     ValueError). Reports arrive late and out of order: a row only moves up
     queued < sending < sent < delivered, undelivered and failed end it, and a
-    delivered row stays delivered. An unknown provider id gives False.
+    delivered row stays delivered.
+
+    Reports also arrive early: a provider may call back before the sender has
+    stored the id its API returned. A report for an id no row has yet is held
+    (False now) and applied when ``mark_sent`` stores the id (``release_held``).
     """
-    target = OutboxStatus(status)
+    statement = _receipt_update(provider_message_id, OutboxStatus(status), error, now)
+    if await _changed(sessions, statement):
+        return True
+    if await _known(sessions, provider_message_id):
+        return False  # late or repeated: the row is already past this report
+    held = await _hold(sessions, provider_message_id, status, error, reason, now)
+    # The sender may have stored the id meanwhile; now that the report is held, one
+    # of the two sides sees the other's commit, so the report cannot fall between them.
+    if not await _changed(sessions, statement):
+        return False
+    async with sessions.begin() as session:
+        await session.execute(delete(HeldReceipt).where(HeldReceipt.id == held))
+    return True
+
+
+def _receipt_update(
+    provider_message_id: str, target: OutboxStatus, error: str | None, now: datetime
+) -> Update:
     values: dict[str, Any] = {"status": target, "updated_at": now}
     if error is not None:
         values["last_error"] = error
     if target in (OutboxStatus.SENT, OutboxStatus.DELIVERED):
         values["sent_at"] = func.coalesce(OutboxMessage.sent_at, now)
-    statement = (
+    return (
         update(OutboxMessage)
         .where(
             OutboxMessage.provider_message_id == provider_message_id,
@@ -331,7 +355,46 @@ async def apply_receipt(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return await _changed(sessions, statement)
+
+
+async def _known(sessions: async_sessionmaker[AsyncSession], provider_message_id: str) -> bool:
+    statement = select(exists().where(OutboxMessage.provider_message_id == provider_message_id))
+    async with sessions() as session:
+        return bool(await session.scalar(statement))
+
+
+async def _hold(
+    sessions: async_sessionmaker[AsyncSession],
+    provider_message_id: str,
+    status: str,
+    error: str | None,
+    reason: str | None,
+    now: datetime,
+) -> int:
+    held = HeldReceipt(
+        provider_message_id=provider_message_id, status=status, error=error, reason=reason, received_at=now
+    )
+    async with sessions.begin() as session:
+        await session.execute(delete(HeldReceipt).where(HeldReceipt.received_at < now - HOLD_RECEIPTS_FOR))
+        session.add(held)
+        await session.flush()
+        return held.id
+
+
+async def release_held(
+    sessions: async_sessionmaker[AsyncSession], provider_message_id: str
+) -> list[HeldReceipt]:
+    """Take the reports held for ``provider_message_id``, oldest first (call once it is stored)."""
+    statement = (
+        delete(HeldReceipt)
+        .where(HeldReceipt.provider_message_id == provider_message_id)
+        .returning(HeldReceipt)
+        .execution_options(synchronize_session=False)
+    )
+    async with sessions.begin() as session:
+        rows = list((await session.scalars(statement)).all())
+        session.expunge_all()
+    return sorted(rows, key=lambda r: r.id)
 
 
 async def pending_for(sessions: async_sessionmaker[AsyncSession], address: str) -> int:

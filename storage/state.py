@@ -17,7 +17,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -37,6 +37,47 @@ class StateUnavailable(Exception):
 
     Callers treat it like a database outage: no acknowledgement, the provider retries.
     """
+
+
+class LockLost(StateUnavailable):
+    """The lock's lease ran out (or could not be renewed) while its holder worked.
+
+    Another holder may have taken it: the work must not be committed.
+    """
+
+
+class Lease:
+    """What the holder of a lock knows: ``lost`` once someone else could have taken it."""
+
+    def __init__(self) -> None:
+        self.lost = False
+
+    def check(self) -> None:
+        """Raise LockLost when the lock can no longer be trusted (call before committing)."""
+        if self.lost:
+            raise LockLost("the lock's lease ran out before the work was committed")
+
+
+async def keep_renewed(lease: Lease, renew: Callable[[], Awaitable[bool]], expire: float) -> None:
+    """Renew a held lock every third of `expire` until cancelled.
+
+    `renew` returns False when the lock is no longer ours. A renewal that fails
+    (store unavailable) is tried again; once `expire` has passed since the last
+    good one, the lease is marked lost, since another holder may have the lock.
+    """
+    loop = asyncio.get_running_loop()
+    renewed_at = loop.time()
+    while not lease.lost:
+        await asyncio.sleep(expire / 3)
+        try:
+            if not await renew():
+                lease.lost = True
+            else:
+                renewed_at = loop.time()
+        except StateUnavailable:
+            if loop.time() - renewed_at >= expire:
+                lease.lost = True
+    log.warning("lock lease lost while held (not renewed within %ss)", expire)
 
 
 @runtime_checkable
@@ -63,13 +104,15 @@ class StateStore(Protocol):
         ...
 
     def lock(
-        self, key: str, *, expire: float = 30.0, wait: float = 10.0
-    ) -> AbstractAsyncContextManager[None]:
+        self, key: str, *, expire: float = 30.0, wait: float = 10.0, renew: bool = False
+    ) -> AbstractAsyncContextManager[Lease]:
         """Exclusive lock across all processes sharing the store.
 
         Waits up to `wait` s, then raises LockTimeout; a holder that dies releases it
         after `expire` s. Waiters get it roughly in arrival order; only the holder can
-        release it (a holder that outlived `expire` releases nothing).
+        release it (a holder that outlived `expire` releases nothing). With `renew`,
+        the lease is extended every `expire / 3` s while the context is open, so a
+        slow holder keeps it; the `Lease` says when it was lost all the same.
         """
         ...
 

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +23,7 @@ from typing import Any
 
 from storage.state import (
     DEFAULT_PREFIX,
+    Lease,
     LocalChannels,
     LockTimeout,
     QueueIterator,
@@ -30,6 +31,7 @@ from storage.state import (
     check_positive,
     digest_secret,
     from_json,
+    keep_renewed,
     key_digest,
     to_json,
 )
@@ -101,10 +103,10 @@ class EmbeddedStateStore:
         self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def lock(
-        self, key: str, *, expire: float = 30.0, wait: float = 10.0
-    ) -> AbstractAsyncContextManager[None]:
+        self, key: str, *, expire: float = 30.0, wait: float = 10.0, renew: bool = False
+    ) -> AbstractAsyncContextManager[Lease]:
         check_positive("expire", expire)
-        return _LocalLockContext(self._locks, key, expire, wait)
+        return _LocalLockContext(self._locks, key, expire, wait, renew)
 
     async def claim(self, key: str, ttl: float) -> bool:
         check_positive("ttl", ttl)
@@ -230,6 +232,17 @@ class _LocalLocks:
             lock.waiters.remove(waiter)
             self._forget_if_idle(key)
 
+    def renew(self, key: str, token: str, expire: float) -> bool:
+        """Extend the holder's lease; False when `token` no longer holds the lock."""
+        lock = self._locks.get(key)
+        if lock is None:
+            return False
+        lock.expire_if_due(time.monotonic())
+        if lock.holder != token:
+            return False
+        lock.expires_at = time.monotonic() + expire
+        return True
+
     def release(self, key: str, token: str) -> bool:
         lock = self._locks.get(key)
         if lock is None:
@@ -248,12 +261,20 @@ class _LocalLocks:
 
 
 class _LocalLockContext:
-    def __init__(self, locks: _LocalLocks, key: str, expire: float, wait: float) -> None:
+    def __init__(self, locks: _LocalLocks, key: str, expire: float, wait: float, renew: bool) -> None:
         self._locks, self._key, self._expire, self._wait = locks, key, expire, wait
         self._token = secrets.token_hex(16)
+        self._renews, self._lease = renew, Lease()
+        self._renewal: asyncio.Task[None] | None = None
 
-    async def __aenter__(self) -> None:
+    async def __aenter__(self) -> Lease:
         await self._locks.acquire(self._key, self._token, self._expire, self._wait)
+        if self._renews:
+            self._renewal = asyncio.create_task(keep_renewed(self._lease, self._extend, self._expire))
+        return self._lease
+
+    async def _extend(self) -> bool:
+        return self._locks.renew(self._key, self._token, self._expire)
 
     async def __aexit__(
         self,
@@ -261,6 +282,10 @@ class _LocalLockContext:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._renewal is not None:
+            self._renewal.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._renewal
         if not self._locks.release(self._key, self._token):
             log.warning(
                 "lock %s expired before release (held over %ss)",

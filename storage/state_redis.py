@@ -28,6 +28,7 @@ from redis.exceptions import RedisError
 
 from storage.state import (
     DEFAULT_PREFIX,
+    Lease,
     LocalChannels,
     LockTimeout,
     QueueIterator,
@@ -35,6 +36,7 @@ from storage.state import (
     check_positive,
     digest_secret,
     from_json,
+    keep_renewed,
     key_digest,
     to_json,
 )
@@ -107,6 +109,14 @@ end
 return 0
 """
 
+# KEYS: lock. ARGV: token, expire ms. Only the holder extends its lease.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 # KEYS: counter. ARGV: window ms. Fixed window starting at the first hit.
 _HIT = """
 local n = redis.call('INCR', KEYS[1])
@@ -164,6 +174,7 @@ class RedisStateStore:
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
         self._abandon = client.register_script(_ABANDON)
+        self._renew = client.register_script(_RENEW)
         self._hit = client.register_script(_HIT)
         self._channels = _RedisChannels(client, timeout)
 
@@ -226,10 +237,10 @@ class RedisStateStore:
             await self._redis.delete(*(self._key(kind, key) for kind in ("state", "claim", "rate")))
 
     def lock(
-        self, key: str, *, expire: float = 30.0, wait: float = 10.0
-    ) -> AbstractAsyncContextManager[None]:
+        self, key: str, *, expire: float = 30.0, wait: float = 10.0, renew: bool = False
+    ) -> AbstractAsyncContextManager[Lease]:
         check_positive("expire", expire)
-        return _RedisLock(self, key, expire, wait)
+        return _RedisLock(self, key, expire, wait, renew)
 
     async def claim(self, key: str, ttl: float) -> bool:
         check_positive("ttl", ttl)
@@ -287,24 +298,40 @@ class RedisStateStore:
 class _RedisLock:
     """One attempt at one lock: the fair-queue script, woken by the holder's release."""
 
-    def __init__(self, store: RedisStateStore, key: str, expire: float, wait: float) -> None:
+    def __init__(self, store: RedisStateStore, key: str, expire: float, wait: float, renew: bool) -> None:
         self._store = store
+        self._renews = renew
+        self._lease = Lease()
+        self._renewal: asyncio.Task[None] | None = None
         self._key = key
         self._keys = [store._key(kind, key) for kind in ("lock", "lockq", "lockw")]
         self._expire, self._wait = expire, wait
         self._token = secrets.token_hex(16)
         self._channel = store._key("unlocked", key)  # pub/sub channel, not a key
 
-    async def __aenter__(self) -> None:
+    async def __aenter__(self) -> Lease:
         deadline = asyncio.get_running_loop().time() + self._wait
         try:
             if await self._take_in_turn(deadline):
-                return
+                if self._renews:
+                    self._renewal = asyncio.create_task(keep_renewed(self._lease, self._extend, self._expire))
+                return self._lease
         except BaseException:
             await self._give_up()
             raise
         await self._give_up()
         raise LockTimeout(f"lock {self._store.digest(self._key)} busy after {self._wait}s")
+
+    async def _extend(self) -> bool:
+        async with self._store._deadline():
+            renewed = await self._store._renew(keys=self._keys[:1], args=[self._token, _ms(self._expire)])
+        return bool(renewed)
+
+    async def _stop_renewing(self) -> None:
+        if self._renewal is not None:
+            self._renewal.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._renewal
 
     async def _try(self) -> int:
         """0 when taken, else our place in line; also renews our place's lease."""
@@ -339,6 +366,7 @@ class _RedisLock:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        await self._stop_renewing()
         try:
             async with self._store._deadline():
                 released = await self._store._release(keys=self._keys[:2], args=[self._token, self._channel])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -11,7 +13,7 @@ import typer
 from bot.cli import agencies, nlu, officers, report, reporter, retention
 from bot.cli.polling import polling_apps
 from bot.runtime.channel_registry import chatty_loggers
-from bot.runtime.settings import load_settings, require_deployable
+from bot.runtime.settings import Settings, load_settings, require_deployable
 
 app = typer.Typer(help="lapor-chat: the SP4N-LAPOR! chat channel.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.")
@@ -48,10 +50,11 @@ def _serve(demo: bool) -> None:
     if demo:
         typer.echo(f"demo: http://{settings.host}:{settings.port}/demo  web chat: /chat")
     # Live chat streams stay open; shutting down must not wait for browsers to leave.
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None,
-        timeout_graceful_shutdown=3, **uvicorn_limits(),
-    )  # fmt: skip
+    with _sole_process(settings):
+        uvicorn.run(
+            create_app(settings), host=settings.host, port=settings.port, log_config=None,
+            timeout_graceful_shutdown=3, **uvicorn_limits(),
+        )  # fmt: skip
 
 
 @app.command()
@@ -83,7 +86,21 @@ def worker() -> None:
         finally:
             await runtime.close()
 
-    asyncio.run(run())
+    with _sole_process(settings):
+        asyncio.run(run())
+
+
+@contextlib.contextmanager
+def _sole_process(settings: Settings) -> Iterator[None]:
+    """Refuse, with the reason, to share an embedded state store with another process."""
+    from bot.runtime.single_process import EmbeddedStoreBusy, sole_process
+
+    try:
+        with sole_process(settings):
+            yield
+    except EmbeddedStoreBusy as exc:
+        typer.echo(f"lapor: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

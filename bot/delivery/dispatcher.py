@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.privacy import mask_address
+from bot.delivery.receipts import apply_held
 from bot.delivery.send_guard import Refused, SendGuard
 from connectors.base import Connector
 from connectors.messages import SendOutcome, SendResult, channel_of
@@ -130,6 +131,8 @@ class Dispatcher:
             await outbox.mark_sent(
                 self.sessions, row.id, worker=self.worker, provider_message_id=provider_id, now=now
             )
+            if provider_id is not None:  # a report may have come before the id was stored
+                await apply_held(self, provider_id)
             return True
         error = result.error or result.outcome.value
         if result.outcome in {SendOutcome.RETRY, SendOutcome.RATE_LIMITED}:

@@ -9,13 +9,16 @@ the push again as the template.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
-from bot.delivery.dispatcher import Dispatcher
 from connectors.messages import DeliveryStatus, FailureReason, Receipt, SendOutcome
 from storage import outbox
 from storage.models import OutboxMessage
 
+if TYPE_CHECKING:  # the dispatcher applies held reports through this module
+    from bot.delivery.dispatcher import Dispatcher
 _FAILURES = frozenset({DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED})
 
 
@@ -27,10 +30,19 @@ async def apply_receipt(dispatcher: Dispatcher, receipt: Receipt) -> bool:
         receipt.status.value,
         error=receipt.error_code,
         now=dispatcher.clock(),
+        reason=receipt.reason.value if receipt.reason else None,
     )
     if moved and receipt.status in _FAILURES and receipt.reason:
         await _act_on_failure(dispatcher, receipt)
     return moved
+
+
+async def apply_held(dispatcher: Dispatcher, provider_message_id: str) -> None:
+    """Apply the reports that came before ``provider_message_id`` was stored."""
+    for held in await outbox.release_held(dispatcher.sessions, provider_message_id):
+        reason = FailureReason(held.reason) if held.reason else None
+        receipt = Receipt(provider_message_id, DeliveryStatus(held.status), held.error, reason)
+        await apply_receipt(dispatcher, receipt)
 
 
 async def _act_on_failure(dispatcher: Dispatcher, receipt: Receipt) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.http.deps import get_runtime
 from bot.http.rest_door import rest_refusal
+from bot.intake.faults import handle_politely
 from bot.runtime.process import Runtime
 from connectors.messages import Inbound, Outbound
 
@@ -58,7 +59,7 @@ async def rest_webhook(
     if not sender:
         return _error("sender must not be blank")
     inbound = Inbound(address=f"rest:{sender}", text=payload.message, received_at=runtime.clock())
-    outcome = await runtime.conversations.handle(inbound)
+    outcome = await handle_politely(runtime.conversations, inbound)
     return [to_rasa(reply, sender) for reply in outcome.replies]
 
 

@@ -15,10 +15,11 @@ from starlette.background import BackgroundTask
 
 from bot.delivery.receipts import apply_receipt
 from bot.http.deps import get_runtime
+from bot.intake.faults import is_fault
 from bot.runtime.process import Runtime
 from connectors.base import AnswersCallbacks, Handshake, WebhookRejected, WebhookRequest
 from connectors.messages import Inbound, Receipt
-from storage.state import LockTimeout, StateUnavailable
+from storage.state import LockTimeout
 
 log = logging.getLogger("lapor.webhooks")
 router = APIRouter()
@@ -54,8 +55,11 @@ async def provider_webhook(
     try:
         for item in items:
             await _store(runtime, item)
-    except (LockTimeout, StateUnavailable) as exc:
-        # Not stored: a 503 makes the provider deliver it again later.
+    except Exception as exc:
+        if not isinstance(exc, LockTimeout) and not is_fault(exc):
+            raise
+        # Not stored (database or state store down, or the citizen's turn busy): a 503
+        # makes the provider deliver it again later; see docs/reliability.md per channel.
         log.warning("webhook %s deferred: %s", path, type(exc).__name__)
         return Response("busy, retry later\n", status_code=503, headers={"Retry-After": "5"})
     ack = connector.acknowledge(items)

@@ -26,6 +26,7 @@ from bot.engine.flow import MAX_TEXT
 from bot.engine.state import conversation_key
 from bot.engine.turn import EraseData, Feedback, GiveConsent, ReporterReply, StatusQuery, Submit
 from bot.intake.followup_answers import apply_followup
+from bot.intake.lost_drafts import DraftRecovery
 from bot.intake.media import MediaIntake
 from bot.intake.opt_out import OptOutDesk
 from bot.intake.outcome import Outcome
@@ -44,13 +45,14 @@ from dialogues.texts import Texts
 from nlu.types import Parser
 from storage import outbox
 from storage.models import InboundSeen, OutboxMessage
-from storage.state import LockTimeout, StateStore
+from storage.state import Lease, LockTimeout, StateStore, StateUnavailable
 from storage.tickets import new_ticket
 
 log = logging.getLogger("lapor.conversations")
 STATE_TTL = timedelta(days=7).total_seconds()
 FOLLOW_UP_TTL = timedelta(days=30).total_seconds()
 CLAIM_TTL = 120.0
+LOCK_LEASE = 30.0  # renewed while a turn runs (media downloads can take minutes)
 
 
 class Conversations:
@@ -72,6 +74,7 @@ class Conversations:
         opt_out: OptOutDesk | None = None,
         parser_blocks: bool = False,
         lock_wait: float = 10.0,
+        lock_lease: float = LOCK_LEASE,
     ) -> None:
         self.sessions = sessions
         self.state = state
@@ -85,7 +88,9 @@ class Conversations:
         self.status_checks_per_hour = status_checks_per_hour
         self.parser_blocks = parser_blocks
         self.lock_wait = lock_wait
+        self.lock_lease = lock_lease
         self.opt_out = opt_out
+        self.drafts = DraftRecovery(sessions, texts, self._replay)
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Process one message exactly once; replies go out after commit."""
@@ -102,8 +107,8 @@ class Conversations:
     async def _locked(self, inbound: Inbound) -> Outcome:
         key = conversation_key(inbound.address)
         try:
-            async with self.state.lock(key, wait=self.lock_wait):
-                outcome = await self._process(inbound, key)
+            async with self.state.lock(key, expire=self.lock_lease, wait=self.lock_wait, renew=True) as lease:
+                outcome = await self._process(inbound, key, lease)
             log.debug(
                 "turn", extra={"address": mask_address(inbound.address), "replies": len(outcome.replies)}
             )
@@ -117,9 +122,10 @@ class Conversations:
     def _busy(self, inbound: Inbound) -> Outcome:
         return Outcome(replies=[Renderer(self.texts, "id", inbound.address).reply("busy")])
 
-    async def _process(self, inbound: Inbound, key: str) -> Outcome:
+    async def _process(self, inbound: Inbound, key: str, lease: Lease) -> Outcome:
         raw = await self.state.get(key)
-        state = ConversationState.from_dict(raw) if raw else ConversationState(inbound.address)
+        stored = ConversationState.from_dict(raw) if raw else None
+        state = stored or ConversationState(inbound.address)
         renderer = Renderer(self.texts, state.language, inbound.address)
         # STOP / START on SMS and WhatsApp: honoured before anything else, even rate limits.
         handled = await self.opt_out.handle(inbound, state.language) if self.opt_out else None
@@ -128,10 +134,12 @@ class Conversations:
         if not await self.state.hit(f"rate:{inbound.address}", self.rate_limit_per_minute, 60):
             return await self._rate_limited(inbound, renderer.reply("rate_limited"))
         intake = await self.media.take(inbound)
-        turn = await self._run(state, inbound, intake.accepted_count, intake.rejected)
+        turn = await self.drafts.turn(stored, inbound, self.clock())
+        if turn is None:
+            turn = await self._run(state, inbound, intake.accepted_count, intake.rejected)
         async with self.sessions() as session:
             try:
-                outcome = await self._record(session, inbound, turn, intake)
+                outcome = await self._record(session, inbound, turn, intake, lease)
             except IntegrityError:
                 await session.rollback()
                 if inbound.external_id and await self._already_seen(inbound):
@@ -140,8 +148,20 @@ class Conversations:
         if turn.erases:
             await after_erasure(self.sessions, self.state, inbound.address)
         else:
-            await self.state.set(key, turn.state.to_dict(), ttl=_ttl(turn.state))
+            await self._save(key, turn.state)
         return outcome
+
+    async def _save(self, key: str, state: ConversationState) -> None:
+        """Save the state after commit; a store that fails now costs a repeated question.
+
+        The turn is committed and its replies are true (a ticket was filed), so they
+        are given; the next turn runs against the previous state, or, if the store
+        lost everything, finds the draft in the transcript (``lost_drafts``).
+        """
+        try:
+            await self.state.set(key, state.to_dict(), ttl=_ttl(state))
+        except StateUnavailable:
+            log.warning("state not saved after commit", extra={"address": mask_address(state.address)})
 
     async def _rate_limited(self, inbound: Inbound, notice: Outbound) -> Outcome:
         """Drop a flooding sender's message; tell them once per window.
@@ -181,22 +201,37 @@ class Conversations:
             follow = await self._step(turn.state, replay)
             follow.replies[:0], follow.effects[:0] = turn.replies, turn.effects
             follow.previous_conversation_id = before
+            # Kept so the transcript holds the first message too (a lost draft is rebuilt from it).
+            follow.replay = turn.replay
             turn = follow
         return turn
 
-    async def _step(self, state: ConversationState, message: UserMessage) -> Turn:
-        now = self.clock()
+    async def _replay(
+        self, state: ConversationState, message: UserMessage, at: datetime, conversation_id: str
+    ) -> Turn:
+        """One step at a past time under a known conversation id (rebuilding a lost draft)."""
+        return await self._step(state, message, now=at, conversation_id=conversation_id)
+
+    async def _step(
+        self,
+        state: ConversationState,
+        message: UserMessage,
+        *,
+        now: datetime | None = None,
+        conversation_id: str | None = None,
+    ) -> Turn:
+        now = now or self.clock()
         # Too long to be a chat message: the engine says so without reading it.
         readable = message.text if len(message.text) <= MAX_TEXT else ""
         if self.parser_blocks:  # a remote NLU (Rasa) must not stall the event loop
             parse = await asyncio.to_thread(self.parser.parse, readable, now)
         else:
             parse = self.parser.parse(readable, now)
-        ids = (new_ticket(), secrets.token_hex(16))
+        ids = (new_ticket(), conversation_id or secrets.token_hex(16))
         return step(self.dialogue, self.texts, state, message, parse, now, new_ids=ids)
 
     async def _record(
-        self, session: AsyncSession, inbound: Inbound, turn: Turn, intake: MediaIntake.Result
+        self, session: AsyncSession, inbound: Inbound, turn: Turn, intake: MediaIntake.Result, lease: Lease
     ) -> Outcome:
         """One transaction, few round trips: every statement here is on the hot path."""
         now = self.clock()
@@ -220,7 +255,8 @@ class Conversations:
         if conversation_id:
             if conversation_id != turn.previous_conversation_id:
                 await ensure_conversation(session, conversation_id, reporter, now)
-            lines = [("in", inbound.text)] + [("out", r.text) for r in replies]
+            held = [("in", turn.replay)] if turn.replay else []  # the first message, held for consent
+            lines = [("in", inbound.text), *held] + [("out", r.text) for r in replies]
             await write_transcript(session, conversation_id, lines, now)
             for media in intake.accepted:
                 attach(session, conversation_id, media, now)
@@ -228,6 +264,7 @@ class Conversations:
             complaint = await file_complaint(session, turn.submitted, reporter, inbound)
             log.info("complaint filed", extra={"ticket": complaint.ticket, "category": complaint.category})
         ids = await self._enqueue(session, inbound, replies, now)
+        lease.check()  # a turn that lost its lock must not commit over another's
         await session.commit()
         return Outcome(replies=replies, outbox_ids=ids)
 

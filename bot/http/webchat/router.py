@@ -27,6 +27,7 @@ from bot.http.webchat.messages import web_message
 from bot.http.webchat.pages import Pages
 from bot.http.webchat.security import same_origin, set_cookie
 from bot.http.webchat.stream import event_response, events
+from bot.intake.faults import handle_politely, is_fault
 from bot.runtime.process import Runtime
 
 HERE = Path(__file__).parent
@@ -71,6 +72,19 @@ async def _within_limit(request: Request, runtime: Runtime) -> bool:
     return await runtime.state.hit(key, PER_CLIENT_PER_MINUTE, 60)
 
 
+async def _client_within_limit(request: Request, runtime: Runtime) -> bool:
+    """The per-client limit; with the state store down it cannot count, so it lets the post through.
+
+    The turn then meets the same fault and the citizen gets the apology, not a 500.
+    """
+    try:
+        return await _within_limit(request, runtime)
+    except Exception as exc:
+        if not is_fault(exc):
+            raise
+        return True
+
+
 @router.get("")
 async def chat_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     token = token_of(request)
@@ -87,14 +101,14 @@ async def send(request: Request, runtime: RuntimeDep) -> JSONResponse | dict[str
     token = token_of(request)
     if token is None:
         return _refused("no conversation: reload the page", 401)
-    if not await _within_limit(request, runtime):
+    if not await _client_within_limit(request, runtime):
         return _refused("too many messages: wait a minute", 429)
     try:
         message = await read_message(request)
     except BadMessage as exc:
         return _refused(str(exc), 400)
     inbound = to_inbound(address_of(token), token, message, runtime.clock())
-    outcome = await runtime.conversations.handle(inbound)
+    outcome = await handle_politely(runtime.conversations, inbound)
     return {"replies": [web_message(r) for r in outcome.replies], "duplicate": outcome.duplicate}
 
 

@@ -43,6 +43,7 @@ def downgrade() -> None:
     with op.batch_alter_table("rights_requests") as batch:
         batch.drop_index(batch.f("ix_rights_requests_reporter_id"))
     op.drop_table("rights_requests")
-    with op.batch_alter_table("complaints") as batch:
-        batch.drop_column("anonymised_at")
-        batch.drop_column("legal_hold")
+    # Plain ALTER TABLE DROP COLUMN (SQLite 3.35+): a batch copy would drop "complaints",
+    # which the tables that reference it forbid.
+    op.drop_column("complaints", "anonymised_at")
+    op.drop_column("complaints", "legal_hold")
