@@ -112,6 +112,10 @@ class RegionIndex:
             "district": _first_words(self.keys["district"]),
             "village": _first_words(self.keys["village"]),
         }
+        self.children: dict[str, list[str]] = {}
+        for code in base:
+            if code.count(".") == 1:
+                self.children.setdefault(code.split(".")[0], []).append(code)
         self.fuzzy_keys = sorted(
             k for level in ("province", "regency") for k in self.keys[level] if len(k) >= 5
         )
@@ -131,6 +135,10 @@ class RegionIndex:
             code = by_name[official]
             level = "province" if "." not in code else "regency"
             self.keys[level].setdefault(alias, []).append(code)
+
+    def regencies_of(self, province_code: str) -> list[str]:
+        """The kabupaten/kota codes of a province, in code order."""
+        return self.children.get(province_code, [])
 
     def region(self, code: str) -> Region:
         """The official region of ``code`` with its parents filled in."""

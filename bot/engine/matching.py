@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.commands import normalize
 from nlu.types import ParseResult
 
@@ -76,3 +78,13 @@ def yes_or_no(text: str, parse: ParseResult | None) -> bool | None:
         if parse.intent == "deny":
             return False
     return None
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def mentioned(text: str, choices: list[list[str]]) -> str | None:
+    """The one choice whose title the reply contains as words ("anonim aja")."""
+    words = " " + " ".join(_PUNCTUATION.sub(" ", normalize(text)).split()) + " "
+    found = {payload for title, payload in choices if title and f" {normalize(title)} " in words}
+    return found.pop() if len(found) == 1 else None
