@@ -10,8 +10,8 @@ from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
 from bot.engine.matching import mentioned, pick, yes_or_no
 from bot.engine.places import Places, routable
+from bot.engine.prefill import CATEGORY_SURE, prefill
 from bot.engine.questions import ask_kind
-from bot.engine.prefill import prefill
 from bot.engine.reading import describes, incident_date
 from bot.engine.state import ConversationState
 from bot.engine.turn import GiveConsent, StatusQuery, Submit, Turn, UserMessage
@@ -290,21 +290,40 @@ class _Step(Places):
 
     def _take_others(self, awaiting: str) -> bool:
         """Fill the other empty slots this answer names (place, date, category)."""
-        slots, parse, taken = self.state.slots, self.parse, False
-        if awaiting != "location" and "location" not in slots and "regions" not in self.state.proposal:
-            place = self.read_place(self.message.text)
-            if place is not None:
-                slots["location"], taken = place, True
-            elif self.message.text and any(r.level != "province" for r in parse.regions):
-                taken = self.offer_places(self.message.text) and "regions" in self.state.proposal
-        day = incident_date(parse)
-        if awaiting != "incident_date" and "incident_date" not in slots and day:
-            if day <= local_date(self.now):
-                slots["incident_date"], taken = day.isoformat(), True
-        if awaiting not in ("category", "category_confirm") and "category" not in slots:
-            if parse.category and parse.category_confidence >= 0.55 and "description" in slots:
-                slots["category"], taken = parse.category, True
-        return taken
+        taken = [
+            awaiting != "location" and self._take_place(),
+            awaiting != "incident_date" and self._take_date(),
+            awaiting not in ("category", "category_confirm") and self._take_category(),
+        ]
+        return any(taken)
+
+    def _take_place(self) -> bool:
+        state, text = self.state, self.message.text
+        if "location" in state.slots or "regions" in state.proposal:
+            return False
+        place = self.read_place(text)
+        if place is not None:
+            state.slots["location"] = place
+            return True
+        if text and any(r.level != "province" for r in self.parse.regions):
+            return self.offer_places(text) and "regions" in state.proposal
+        return False
+
+    def _take_date(self) -> bool:
+        day = incident_date(self.parse)
+        if "incident_date" in self.state.slots or day is None or day > local_date(self.now):
+            return False
+        self.state.slots["incident_date"] = day.isoformat()
+        return True
+
+    def _take_category(self) -> bool:
+        slots, parse = self.state.slots, self.parse
+        if "category" in slots or "description" not in slots or parse.category is None:
+            return False
+        if parse.category_confidence < CATEGORY_SURE:
+            return False
+        slots["category"] = parse.category
+        return True
 
     def _again(self, slot: Slot) -> None:
         """Ask the pending question once more, in one short line."""
@@ -326,7 +345,7 @@ class _Step(Places):
         if answer == "more":
             self.ask_all_categories(slot)
             return _HOLD
-        if answer is None and self.parse.category and self.parse.category_confidence >= 0.55:
+        if answer is None and self.parse.category and self.parse.category_confidence >= CATEGORY_SURE:
             return self.parse.category  # typed the topic: "jalan rusak"
         return answer if answer and answer != "other" else _RETRY
 
