@@ -53,7 +53,7 @@ _WEEKDAY = r"(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|w
 
 _SINCE = (
     r"(?:sudah|sdh|udah|udh|dah|uda|sejak|semenjak|sjk|selama|slama|dari|dr|sedari|hampir|"
-    r"for|since|already)"
+    r"wis|uwis|for|since|already)"
 )
 _ABOUT = (
     r"(?:(?:sekitar|kurang lebih|kira2|kira-kira|kira kira|hampir|lebih dari|lebih|lbh|about|"

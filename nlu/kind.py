@@ -48,6 +48,11 @@ def asks_information(normalized: str) -> bool:
     return _INFORMATION.search(normalized) is not None
 
 
+def proposes(normalized: str) -> bool:
+    """Whether the text suggests or wishes something ("usul", "sebaiknya")."""
+    return _ASPIRATION.search(normalized) is not None
+
+
 def detect_kind(normalized: str, intent: str, category: str | None) -> str | None:
     """The submission kind of a report; ``None`` for other intents or unclear text."""
     if intent != "report":

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.extract import extract
-from nlu.kind import NOT_A_REPORT, asks_information, detect_kind, negates_report
+from nlu.kind import NOT_A_REPORT, asks_information, detect_kind, negates_report, proposes
 from nlu.language import detect_language
 from nlu.model import NONE, Model
 from nlu.normalize import normalize_folded
@@ -127,7 +127,7 @@ def _reread_intent(normalized: str, intent: str, has_topic: bool) -> str:
     asking = asks_information(normalized) and has_topic and not _ABOUT_THE_BOT.search(rest)
     if asking and intent in _OVERRIDABLE | {"report"}:
         return "report"
-    if intent == "report" and negates_report(normalized) and not asking:
+    if intent == "report" and negates_report(normalized) and not (asking or proposes(normalized)):
         return "out_of_scope"
     return intent
 

@@ -32,7 +32,8 @@ def suggest(
     provinces = [r for r in regions if r.level == "province"]
     if len(provinces) == 1:
         return tuple(index.region(c) for c in index.regencies_of(provinces[0].code))
-    codes: list[str] = []
+    # A name that is also a word ("solo", "batu") was not taken without a cue: offer it first.
+    codes = [c for t in words for c in index.keys["regency"].get(t.word, [])]
     for word in (t.word for t in words):
         if len(word) < 4 or not word.isalpha() or word in NOT_PLACES:
             continue

@@ -398,7 +398,7 @@ class _Step(Places):
         return 0 if self.command is Command.SKIP else _RETRY
 
     def _category_confirm(self) -> None:
-        self._take_others("category_confirm")
+        taken = self._take_others("category_confirm")
         proposed = self.state.proposal.pop("category", [])
         answer = pick(self.message.text, self.state.choices)
         decision = yes_or_no(self.message.text, self.parse) if answer is None else None
@@ -410,7 +410,8 @@ class _Step(Places):
             # Not an answer to this question: what it says (a place, a date) was
             # kept above; ask again, still offering the proposal.
             self.state.proposal["category"] = proposed
-            self.say("retry_choice")
+            if not taken:
+                self.say("retry_choice")
         self.advance()
 
     def _confirm(self) -> None:
