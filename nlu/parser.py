@@ -25,6 +25,8 @@ INTENT_FALLBACK = 0.4
 CATEGORY_CHOICE = 0.5
 # A problem this clearly described is a report even if the intent model hesitates.
 _CLEAR_PROBLEM = 0.6
+# A question is about a public service when the category model is this sure of its topic.
+_TOPICAL = 0.5
 _OVERRIDABLE = frozenset({"out_of_scope", "greet", "help"})
 
 
@@ -41,11 +43,12 @@ class BuiltinParser:
         normalized = normalize_folded(folded.text)
         intent, intent_confidence, ranking, proba = self._classify(normalized)
         guess = self.guess(proba)
-        intent = _reread_intent(normalized, intent, bool(guess))
+        topical = bool(ranking) or bool(guess and guess[0].confidence >= _TOPICAL)
+        intent = _reread_intent(normalized, intent, topical)
         extraction = extract(text, now, self.index, self.model.known_words, folded)
         category = ranking[0].label if ranking and intent == "report" else None
         kind = detect_kind(normalized, intent, category)
-        if kind == "information_request" and category is None and guess:
+        if kind == "information_request" and category is None and topical and guess:
             category = guess[0].label  # a question names its topic: "jam buka dukcapil"
             ranking = guess[:2]
         return ParseResult(
