@@ -70,7 +70,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("tgl_d", re.compile(r"\b(?:tgl|tanggal|tg)\.?\s*(\d{1,2})\b")),
     ("count_ago", re.compile(rf"\b(?:{_COUNT}\s*|(se))\s*{_UNIT}\s*{_AGO}\b")),
     # "udh seminggu", "sejak 3 hari", "for two weeks": a duration up to now.
-    ("count_ago", re.compile(rf"\b{_SINCE}\s+{_ABOUT}(?:{_COUNT}\s*|(se))\s*{_UNIT}(?:an)?\b")),
+    ("count_ago", re.compile(rf"\b{_SINCE}\s+(?:[a-z]+\s+)?{_ABOUT}(?:{_COUNT}\s*|(se))\s*{_UNIT}(?:an)?\b")),
     # "3 hari ini", "seminggu terakhir", "2 weeks now".
     ("count_ago", re.compile(
         rf"\b(?:{_COUNT}\s*|(se))\s*{_UNIT}(?:an)?\s+(?:ini|terakhir|belakangan|now)\b")),

@@ -33,7 +33,28 @@ _WORDS: dict[Command, frozenset[str]] = {
     Command.ENGLISH: frozenset({"en", "english", "english please", "in english", "bahasa inggris"}),
     Command.INDONESIAN: frozenset({"id", "indonesia", "bahasa indonesia", "indonesian"}),
     Command.TOGGLE_LANGUAGE: frozenset({"bahasa", "language"}),
-    Command.SKIP: frozenset({"lewati", "skip", "lewat", "tidak tahu", "gak tahu", "tidak ada", "-"}),
+    Command.SKIP: frozenset(
+        {
+            "lewati",
+            "skip",
+            "lewat",
+            "tidak tahu",
+            "gak tahu",
+            "tidak ada",
+            "-",
+            "gak tau",
+            "ga tau",
+            "gatau",
+            "nggak tau",
+            "tidak tau",
+            "tdk tau",
+            "lupa",
+            "ga ingat",
+            "gak ingat",
+            "don't know",
+            "not sure",
+        }
+    ),
 }
 _STATUS = re.compile(r"^(?:cek\s+|check\s+)?status\b", re.IGNORECASE)
 _BOT_SUFFIX = re.compile(r"^/(\w+)@\w+")

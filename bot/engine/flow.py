@@ -8,7 +8,7 @@ from typing import Any
 from bot.engine import followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
-from bot.engine.matching import mentioned, pick, yes_or_no
+from bot.engine.matching import agreement_and_rest, mentioned, pick, yes_or_no
 from bot.engine.places import Places, routable
 from bot.engine.prefill import CATEGORY_SURE, prefill
 from bot.engine.questions import ask_kind
@@ -134,7 +134,12 @@ class _Step(Places):
             return
         answer = pick(self.message.text, state.choices)
         agreed = answer == "agree" or (answer is None and yes_or_no(self.message.text, self.parse))
-        if agreed:
+        rest = agreement_and_rest(self.message.text) if not agreed else None
+        if rest is not None:
+            # "setuju, lokasinya di Purworejo": agreed, and the rest belongs to the report.
+            state.pending_text = f"{state.pending_text}, {rest}" if state.pending_text else rest
+            self._agree()
+        elif agreed:
             self._agree()
         elif answer == "disagree" or yes_or_no(self.message.text, self.parse) is False:
             state.pending_text, state.awaiting = None, None

@@ -88,3 +88,12 @@ def mentioned(text: str, choices: list[list[str]]) -> str | None:
     words = " " + " ".join(_PUNCTUATION.sub(" ", normalize(text)).split()) + " "
     found = {payload for title, payload in choices if title and f" {normalize(title)} " in words}
     return found.pop() if len(found) == 1 else None
+
+
+def agreement_and_rest(text: str) -> str | None:
+    """The rest of a reply that opens with a plain yes ("setuju, di Sleman"), else ``None``."""
+    head, _, rest = text.strip().partition(" ")
+    word = normalize(head).strip(",.;:!")
+    if word not in YES or not rest.strip() or any(w in NO for w in normalize(rest).split()):
+        return None
+    return rest.strip(" ,.;:")
