@@ -93,9 +93,12 @@ async def test_a_bare_negation_files_nothing(parser: Parser) -> None:
 
 
 async def test_an_ambiguous_name_is_asked_once_as_kota_or_kabupaten(parser: Parser) -> None:
-    keys, record, chat = await _chat(parser, "sampah menumpuk di pasar bogor", "setuju")
+    keys, _, chat = await _chat(parser, "sampah menumpuk di pasar bogor", "setuju")
     assert keys[1] == ["kota_or_kabupaten"]
     assert [title for title, _ in chat.state.choices] == ["Kabupaten Bogor", "Kota Bogor"]
+    answer, _ = await chat.send("Kota")
+    assert answer == ["ask_date"]
+    assert chat.state.slots["location"]["region"]["name"] == "Kota Bogor"
 
 
 async def test_a_shared_point_without_a_regency_asks_for_it(parser: Parser) -> None:
