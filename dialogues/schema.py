@@ -36,7 +36,7 @@ class Slot:
         if channel in self.skip_on:
             return False
         answers = slots or {}
-        return not (self.skip_when and all(answers.get(k) == v for k, v in self.skip_when.items()))
+        return not (self.skip_when and all(_holds(answers.get(k), v) for k, v in self.skip_when.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,11 @@ class Dialogue:
             if slot.name == name:
                 return slot
         raise KeyError(name)
+
+
+def _holds(answer: Any, wanted: Any) -> bool:
+    """``skip_when`` values: one value, or a list of values any of which applies."""
+    return answer in wanted if isinstance(wanted, list) else answer == wanted
 
 
 _SLOT_KEYS = {"name", "type", "ask", "retry", "optional", "options", "validators", "skip_on", "skip_when"}

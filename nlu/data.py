@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from nlu.slang import SLANG_FILE
 from nlu.types import CATEGORIES, INTENTS
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -36,9 +37,9 @@ def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """A hash of the training files: a model trained on other data is stale."""
+    """A hash of the training files and the slang table: a model trained on other data is stale."""
     digest = hashlib.sha256()
-    for path in training_files(data_dir):
+    for path in [*training_files(data_dir), SLANG_FILE]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -51,6 +51,14 @@ _COUNT = r"(\d{1,3}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh
 _UNIT = r"(hari|hr|days?|minggu|mgg|mg|pekan|weeks?|bulan|bln|months?|tahun|thn|th|years?)"
 _WEEKDAY = r"(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"  # noqa: E501
 
+_SINCE = (
+    r"(?:sudah|sdh|udah|udh|dah|uda|sejak|semenjak|sjk|selama|slama|dari|dr|sedari|hampir|"
+    r"wis|uwis|for|since|already)"
+)
+_ABOUT = (
+    r"(?:(?:sekitar|kurang lebih|kira2|kira-kira|kira kira|hampir|lebih dari|lebih|lbh|about|"
+    r"almost|over)\s+)?"
+)
 # Order matters: longer, more specific phrases first; matched spans are consumed.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")),
@@ -61,6 +69,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("tgl_dm", re.compile(r"\b(?:tgl|tanggal|tg)\.?\s*(\d{1,2})[/.-](\d{1,2})\b")),
     ("tgl_d", re.compile(r"\b(?:tgl|tanggal|tg)\.?\s*(\d{1,2})\b")),
     ("count_ago", re.compile(rf"\b(?:{_COUNT}\s*|(se))\s*{_UNIT}\s*{_AGO}\b")),
+    # "udh seminggu", "sejak 3 hari", "for two weeks": a duration up to now.
+    ("count_ago", re.compile(rf"\b{_SINCE}\s+(?:[a-z]+\s+)?{_ABOUT}(?:{_COUNT}\s*|(se))\s*{_UNIT}(?:an)?\b")),
+    # "3 hari ini", "seminggu terakhir", "2 weeks now".
+    ("count_ago", re.compile(
+        rf"\b(?:{_COUNT}\s*|(se))\s*{_UNIT}(?:an)?\s+(?:ini|terakhir|belakangan|now)\b")),
     ("last_unit", re.compile(
         r"\b(?:(minggu|pekan|bulan|bln|tahun|thn)\s+(?:(?:yang|yg)\s+)?(?:lalu|kemarin|kemaren|kmrn)|last\s+(week|month|year))\b")),
     ("two_days", re.compile(r"\b(?:kemarin|kemaren|kmrn)\s+(?:lusa|dulu)\b")),

@@ -14,6 +14,7 @@ from nlu.address import find_addresses
 from nlu.dates import find_dates, local_today
 from nlu.identifiers import Found, find_emails, find_niks, find_phones, find_tickets
 from nlu.regions import RegionIndex, RegionMatch
+from nlu.suggest import suggest
 from nlu.text import Folded, fold, lower, tokens
 from nlu.types import Entity, Region
 
@@ -29,6 +30,7 @@ class Extraction:
     regency: str | None
     incident_date: date | None
     ticket: str | None
+    suggestions: tuple[Region, ...] = ()
 
 
 def extract(
@@ -51,7 +53,8 @@ def extract(
     for d in dates:
         extra: dict[str, Any] = {"approximate": d.approximate}
         entities.append(_entity(folded, text, "date", d.value.isoformat(), d.start, d.end, extra))
-    match = index.match(tokens(lowered), folded.text, known_words)
+    words = tokens(lowered)
+    match = index.match(words, folded.text, known_words)
     entities += _region_entities(folded, text, index, match)
     ticket = next((f.value for f in ids if f.type == "ticket"), None)
     return Extraction(
@@ -60,6 +63,7 @@ def extract(
         regency=match.regency,
         incident_date=dates[0].value if dates else None,
         ticket=ticket,
+        suggestions=suggest(index, words, match.regions, known_words),
     )
 
 

@@ -125,3 +125,71 @@ NOT_PLACES = frozenset(
         """
     )
 )
+
+
+# Landmarks known to lie in one of two regencies that share a name (Kota/Kabupaten
+# Bogor, Malang, Bekasi, Semarang...): they settle which one without asking.
+LANDMARKS: dict[str, str] = {
+    "kebun raya bogor": "Kota Bogor",
+    "stasiun bogor": "Kota Bogor",
+    "istana bogor": "Kota Bogor",
+    "ipb dramaga": "Kabupaten Bogor",
+    "dramaga": "Kabupaten Bogor",
+    "sentul": "Kabupaten Bogor",
+    "puncak bogor": "Kabupaten Bogor",
+    "alun alun malang": "Kota Malang",
+    "stasiun malang": "Kota Malang",
+    "kepanjen": "Kabupaten Malang",
+    "simpang lima semarang": "Kota Semarang",
+    "lawang sewu": "Kota Semarang",
+    "tugu muda": "Kota Semarang",
+    "ungaran": "Kabupaten Semarang",
+    "ambarawa": "Kabupaten Semarang",
+    "stasiun bekasi": "Kota Bekasi",
+    "summarecon bekasi": "Kota Bekasi",
+    "alun alun bandung": "Kota Bandung",
+    "gedung sate": "Kota Bandung",
+    "dago": "Kota Bandung",
+    "lembang": "Kabupaten Bandung Barat",
+    "malioboro": "Kota Yogyakarta",
+    "pasar kembang": "Kota Yogyakarta",
+    "beringharjo": "Kota Yogyakarta",
+    "pasar beringharjo": "Kota Yogyakarta",
+    "alun alun kidul": "Kota Yogyakarta",
+    "alun alun tangerang": "Kota Tangerang",
+    "tigaraksa": "Kabupaten Tangerang",
+    "kota serang baru": "Kabupaten Bekasi",
+    "mojokerto kota": "Kota Mojokerto",
+    "alun alun kediri": "Kota Kediri",
+    "pare kediri": "Kabupaten Kediri",
+    "alun alun blitar": "Kota Blitar",
+    "makam bung karno": "Kota Blitar",
+    "alun alun pasuruan": "Kota Pasuruan",
+    "alun alun probolinggo": "Kota Probolinggo",
+    "alun alun magelang": "Kota Magelang",
+    "borobudur": "Kabupaten Magelang",
+    "mungkid": "Kabupaten Magelang",
+    "alun alun tegal": "Kota Tegal",
+    "slawi": "Kabupaten Tegal",
+    "alun alun cirebon": "Kota Cirebon",
+    "sumber cirebon": "Kabupaten Cirebon",
+    "alun alun sukabumi": "Kota Sukabumi",
+    "pelabuhan ratu": "Kabupaten Sukabumi",
+    "alun alun tasikmalaya": "Kota Tasikmalaya",
+    "singaparna": "Kabupaten Tasikmalaya",
+    "soekarno hatta bandung": "Kota Bandung",
+}
+
+# Words after "kelurahan"/"desa"/"kec." that are no place name ("kantor kelurahan minta 50rb").
+NOT_AFTER_MARKER = frozenset(
+    words(
+        """
+        minta meminta mau ada yang yg tidak untuk buat bwt di ke dan sudah belum saya kami itu ini
+        setempat sini situ tersebut nya petugas pegawai lurah camat kantor sini kita nih dong
+        juga malah katanya bilang suruh harus
+        """
+    )
+)
+
+# Words before a name that make it a street ("Jl. Magelang" is in Sleman and Yogyakarta).
+STREET_WORDS = frozenset(words("jl jln jalan gg gang"))

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from nlu.region_names import ALIASES, NOT_PLACES, PLACE_CUES, WORD_LIKE
+from nlu.region_names import (
+    ALIASES,
+    LANDMARKS,
+    NOT_AFTER_MARKER,
+    NOT_PLACES,
+    PLACE_CUES,
+    STREET_WORDS,
+    WORD_LIKE,
+)
 from nlu.text import Token
 from nlu.types import Region
 from nlu.wilayah import region_tables
@@ -112,6 +120,10 @@ class RegionIndex:
             "district": _first_words(self.keys["district"]),
             "village": _first_words(self.keys["village"]),
         }
+        self.children: dict[str, list[str]] = {}
+        for code in base:
+            if code.count(".") == 1:
+                self.children.setdefault(code.split(".")[0], []).append(code)
         self.fuzzy_keys = sorted(
             k for level in ("province", "regency") for k in self.keys[level] if len(k) >= 5
         )
@@ -127,10 +139,14 @@ class RegionIndex:
 
     def _add_aliases(self) -> None:
         by_name = {name: code for code, name in self.names.items() if code.count(".") <= 1}
-        for alias, official in ALIASES.items():
+        for alias, official in {**ALIASES, **LANDMARKS}.items():
             code = by_name[official]
             level = "province" if "." not in code else "regency"
             self.keys[level].setdefault(alias, []).append(code)
+
+    def regencies_of(self, province_code: str) -> list[str]:
+        """The kabupaten/kota codes of a province, in code order."""
+        return self.children.get(province_code, [])
 
     def region(self, code: str) -> Region:
         """The official region of ``code`` with its parents filled in."""
@@ -193,6 +209,9 @@ class _Matcher:
     def _marked(self, i: int) -> Hit | None:
         kind = _MARKERS[self.words[i].word]
         level = "regency" if kind in ("kota", "kabupaten") else kind
+        following = self.words[i + 1].word if i + 1 < len(self.words) else ""
+        if level in ("district", "village") and following in NOT_AFTER_MARKER:
+            return None
         found = self._longest(i + 1, (level,))
         if found is None:
             return None
@@ -205,6 +224,8 @@ class _Matcher:
 
     def _named(self, i: int) -> Hit | None:
         # Provinces first: a bare "Jambi" is the province; "Kota Jambi" is marked.
+        if i > 0 and self.words[i - 1].word in STREET_WORDS:
+            return None  # "Jl. Magelang" is a street, wherever it is
         found = self._longest(i, ("province", "regency"))
         if found is None:
             return None

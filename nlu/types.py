@@ -87,6 +87,13 @@ class ParseResult:
     same level mean the name is ambiguous (Kota vs Kabupaten Bogor) and must be
     asked back, never guessed. ``regency`` is the official kab/kota name only when
     unambiguous.
+
+    ``category_guess`` is the model's top three categories for anything to file
+    (also a wish, or an unsure problem), for the dialogue to offer when it asks.
+    ``suggestions`` are kabupaten/kota a short message may mean when it names none
+    (close spellings, a kecamatan's regency, a named province's regencies).
+    ``other_topic`` is the words of a second problem, of another category, told in
+    the same message.
     """
 
     text: str
@@ -102,6 +109,9 @@ class ParseResult:
     ticket: str | None = None
     language: str | None = None
     entities: tuple[Entity, ...] = ()
+    category_guess: tuple[ScoredLabel, ...] = ()
+    suggestions: tuple[Region, ...] = ()
+    other_topic: str | None = None
 
     def entity(self, type_: str) -> Entity | None:
         """The first entity of ``type_``, if any."""

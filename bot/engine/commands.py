@@ -38,7 +38,28 @@ _WORDS: dict[Command, frozenset[str]] = {
         {"hapus data", "hapus_data", "hapus data saya", "delete my data", "delete_my_data", "erase my data"}
         | {"tarik persetujuan", "cabut persetujuan", "withdraw consent"}
     ),
-    Command.SKIP: frozenset({"lewati", "skip", "lewat", "tidak tahu", "gak tahu", "tidak ada", "-"}),
+    Command.SKIP: frozenset(
+        {
+            "lewati",
+            "skip",
+            "lewat",
+            "tidak tahu",
+            "gak tahu",
+            "tidak ada",
+            "-",
+            "gak tau",
+            "ga tau",
+            "gatau",
+            "nggak tau",
+            "tidak tau",
+            "tdk tau",
+            "lupa",
+            "ga ingat",
+            "gak ingat",
+            "don't know",
+            "not sure",
+        }
+    ),
 }
 _STATUS = re.compile(r"^(?:cek\s+|check\s+)?status\b", re.IGNORECASE)
 _BOT_SUFFIX = re.compile(r"^/(\w+)@\w+")

@@ -10,9 +10,11 @@ from bot.core.workdays import due_dates
 from bot.engine import erasure, followup
 from bot.engine.commands import Command, detect
 from bot.engine.dates import format_date, local_date
-from bot.engine.matching import pick, yes_or_no
-from bot.engine.prefill import location_from, prefill
-from bot.engine.questions import Questions
+from bot.engine.matching import agreement_and_rest, mentioned, pick, yes_or_no
+from bot.engine.places import Places, routable
+from bot.engine.prefill import CATEGORY_SURE, prefill
+from bot.engine.questions import ask_kind
+from bot.engine.reading import describes, incident_date
 from bot.engine.state import ConversationState
 from bot.engine.turn import GiveConsent, StatusQuery, Submit, Turn, UserMessage
 from connectors.phone import to_e164
@@ -46,7 +48,7 @@ def step(
     return run.turn
 
 
-class _Step(Questions):
+class _Step(Places):
     def __init__(
         self,
         dialogue: Dialogue,
@@ -76,6 +78,9 @@ class _Step(Questions):
 
     def turn_replies(self) -> list[Any]:
         return self.turn.replies
+
+    def message_text(self) -> str:
+        return self.message.text
 
     def go(self) -> None:
         if self.message.unsupported == "group":
@@ -131,7 +136,12 @@ class _Step(Questions):
             return
         answer = pick(self.message.text, state.choices)
         agreed = answer == "agree" or (answer is None and yes_or_no(self.message.text, self.parse))
-        if agreed:
+        rest = agreement_and_rest(self.message.text) if not agreed else None
+        if rest is not None:
+            # "setuju, lokasinya di Purworejo": agreed, and the rest belongs to the report.
+            state.pending_text = f"{state.pending_text}, {rest}" if state.pending_text else rest
+            self._agree()
+        elif agreed:
             self._agree()
         elif answer == "disagree" or yes_or_no(self.message.text, self.parse) is False:
             state.pending_text, state.awaiting = None, None
@@ -177,6 +187,8 @@ class _Step(Questions):
             self.start_flow(None)
         elif command is Command.STATUS or (self.parse.intent == "check_status" and not state.flow):
             self.turn.effects.append(StatusQuery(self.parse.ticket, _raw_ticket(self.message.text)))
+        elif state.awaiting == "other_topic" and state.flow is None:
+            self._other_topic()
         elif followup.pending(state):
             followup.answer(self, self.message.text)
         elif state.flow is None:
@@ -193,7 +205,8 @@ class _Step(Questions):
 
     def _idle(self) -> None:
         parse = self.parse
-        if parse.intent == "report" or parse.category or self.message.location:
+        filing = self.state.context.pop("filing_topic", None)
+        if filing or parse.intent == "report" or parse.category or self.message.location:
             self.start_flow(self.message.text)
         elif parse.intent == "thanks":
             self.say("thanks_reply")
@@ -213,14 +226,37 @@ class _Step(Questions):
         state.started_at = self.now.isoformat()
         if seed is not None:
             description = self.dialogue.slot("description")
-            # "I want to report a problem" is an intent, not a description: only a
-            # message that names a problem (a category was found) describes one.
-            describes = self.parse.category is not None
-            if describes and _words(seed) >= int(description.params.get("min_words", 1)):
+            # "I want to report a problem" is an intent, not a description: a
+            # message that tells a problem, a wish or a question describes one.
+            if describes(self.parse, seed, int(description.params.get("min_words", 1))):
                 state.slots["description"] = seed
                 state.slots["description_raw"] = self.message.original or seed
             prefill(state.slots, state.proposal, self.parse, seed)
+            self._carry_over()
         self.advance()
+
+    def _carry_over(self) -> None:
+        """What a message filed alongside said: the place, and the other topic."""
+        carried = self.state.context.pop("carry_location", None)
+        if carried and "location" not in self.state.slots and "regions" not in self.state.proposal:
+            self.state.slots["location"] = carried
+        if self.parse.other_topic:
+            self.state.context["other_topic"] = self.parse.other_topic
+
+    def _other_topic(self) -> None:
+        state = self.state
+        topic = state.context.pop("other_topic", None)
+        carried = state.context.pop("carry_location", None)
+        state.awaiting = None
+        answer = pick(self.message.text, state.choices)
+        decision = yes_or_no(self.message.text, self.parse) if answer is None else answer == "yes"
+        if decision and topic:
+            state.context.update({"filing_topic": True, "carry_location": carried})
+            self.turn.replay = topic
+        elif decision is False:
+            self.say("other_topic_dropped")
+        else:
+            self._route()
 
     # -- answers -------------------------------------------------------------
 
@@ -228,7 +264,7 @@ class _Step(Questions):
         awaiting = self.state.awaiting
         handlers = {
             "category_confirm": self._category_confirm,
-            "region": self._region,
+            "region": self.answer_region,
             "confirm": self._confirm,
             "edit": self._edit,
         }
@@ -240,7 +276,12 @@ class _Step(Questions):
             self.advance()
 
     def _fill(self, slot: Slot) -> None:
+        taken = self._take_others(slot.name) if slot.name != "description" else False
         value = getattr(self, f"_read_{slot.type}")(slot)
+        if value is _RETRY and taken:
+            # It answered another question: keep that, ask this one again briefly.
+            self.advance() if "regions" in self.state.proposal else self._again(slot)
+            return
         if value is _RETRY:
             self.state.attempts += 1
             self.retry(slot)
@@ -254,31 +295,84 @@ class _Step(Questions):
             prefill(self.state.slots, self.state.proposal, self.parse, self.message.text)
         self.advance()
 
+    def _take_others(self, awaiting: str) -> bool:
+        """Fill the other empty slots this answer names (place, date, category)."""
+        taken = [
+            awaiting != "location" and self._take_place(),
+            awaiting != "incident_date" and self._take_date(),
+            awaiting not in ("category", "category_confirm") and self._take_category(),
+        ]
+        return any(taken)
+
+    def _take_place(self) -> bool:
+        state, text = self.state, self.message.text
+        if "location" in state.slots or "regions" in state.proposal:
+            return False
+        place = self.read_place(text)
+        if place is not None:
+            state.slots["location"] = place
+            return True
+        if text and any(r.level != "province" for r in self.parse.regions):
+            return self.offer_places(text) and "regions" in state.proposal
+        return False
+
+    def _take_date(self) -> bool:
+        day = incident_date(self.parse)
+        if "incident_date" in self.state.slots or day is None or day > local_date(self.now):
+            return False
+        self.state.slots["incident_date"] = day.isoformat()
+        return True
+
+    def _take_category(self) -> bool:
+        slots, parse = self.state.slots, self.parse
+        if "category" in slots or "description" not in slots or parse.category is None:
+            return False
+        if parse.category_confidence < CATEGORY_SURE:
+            return False
+        slots["category"] = parse.category
+        return True
+
+    def _again(self, slot: Slot) -> None:
+        """Ask the pending question once more, in one short line."""
+        key = str(slot.params.get("again") or slot.retry)
+        self._offer(key, self._params(slot), self._options(slot), ask_kind(slot))
+
     def _read_text(self, slot: Slot) -> object:
         minimum = int(slot.params.get("min_words", 1))
         return self.message.text.strip() if _words(self.message.text) >= minimum else _RETRY
 
     def _read_choice(self, slot: Slot) -> object:
-        answer = pick(self.message.text, self.state.choices)
+        answer = pick(self.message.text, self.state.choices) or mentioned(
+            self.message.text, self.state.choices
+        )
         return answer if answer in slot.options else _RETRY
 
     def _read_category(self, slot: Slot) -> object:
         answer = pick(self.message.text, self.state.choices)
+        if answer == "more":
+            self.ask_all_categories(slot)
+            return _HOLD
+        if answer is None and self.parse.category and self.parse.category_confidence >= CATEGORY_SURE:
+            return self.parse.category  # typed the topic: "jalan rusak"
         return answer if answer and answer != "other" else _RETRY
 
     def _read_location(self, slot: Slot) -> object:
         shared, text = self.message.location, self.message.text.strip()
         if shared:
-            return {"text": shared.address, "lat": shared.latitude, "lon": shared.longitude}
-        found = location_from(self.parse, text, answer=True)
+            point = {"text": shared.address, "lat": shared.latitude, "lon": shared.longitude}
+            found = self.read_place(shared.address or "") if shared.address else None
+            if found is None:
+                self.keep_point(point)
+                return _HOLD
+            found.update(lat=shared.latitude, lon=shared.longitude)
+            return found
+        found = self.read_place(text)
         if found:
             return found
-        prefill({"location": None}, self.state.proposal, self.parse, text)
-        if "regions" in self.state.proposal:
-            self.state.proposal["location_text"] = text
-            return _WAIT
-        enough = self.state.attempts + 1 >= int(slot.params.get("accept_free_text_after", 2))
-        return {"text": text, "region": None} if enough and _words(text) >= 2 else _RETRY
+        if self.offer_places(text):
+            return _WAIT if "regions" in self.state.proposal else _HOLD
+        self.keep_words(text)
+        return _RETRY
 
     def _read_date(self, slot: Slot) -> object:
         if self.command is Command.SKIP:
@@ -311,6 +405,7 @@ class _Step(Questions):
         return 0 if self.command is Command.SKIP else _RETRY
 
     def _category_confirm(self) -> None:
+        taken = self._take_others("category_confirm")
         proposed = self.state.proposal.pop("category", [])
         answer = pick(self.message.text, self.state.choices)
         decision = yes_or_no(self.message.text, self.parse) if answer is None else None
@@ -319,38 +414,22 @@ class _Step(Questions):
         elif answer and answer != "other":
             self.state.slots["category"] = answer
         elif answer is None and decision is None:
-            # Not an answer to this question: keep what it says (a place, a
-            # date) and ask again, still offering the proposal.
-            self._take_place_and_date()
+            # Not an answer to this question: what it says (a place, a date) was
+            # kept above; ask again, still offering the proposal.
             self.state.proposal["category"] = proposed
-            self.say("retry_choice")
-        self.advance()
-
-    def _take_place_and_date(self) -> None:
-        found: dict[str, Any] = {**self.state.slots, "category": None}
-        prefill(found, {}, self.parse, self.message.text)
-        for name in ("location", "incident_date"):
-            if name in found and name not in self.state.slots:
-                self.state.slots[name] = found[name]
-
-    def _region(self) -> None:
-        regions = self.state.proposal.get("regions", [])
-        answer = pick(self.message.text, self.state.choices)
-        chosen = next((r for r in regions if r["code"] == answer), None)
-        if chosen is None:
-            self.say("retry_choice")
-            self.ask_region()
-            return
-        text = self.state.proposal.get("location_text") or self.state.slots.get("description")
-        self.state.slots["location"] = {"text": text, "region": chosen}
-        for key in ("regions", "region_name", "location_text"):
-            self.state.proposal.pop(key, None)
+            if not taken:
+                self.say("retry_choice")
         self.advance()
 
     def _confirm(self) -> None:
         answer = pick(self.message.text, self.state.choices)
         decision = yes_or_no(self.message.text, self.parse) if answer is None else answer == "send"
-        if decision:
+        if decision and not routable(self.state.slots.get("location")):
+            # Never filed without a kabupaten/kota: no agency could be found for it.
+            self.state.slots.pop("location", None)
+            self.say("need_regency")
+            self.advance()
+        elif decision:
             self._submit()
         elif decision is False or answer == "edit":
             self.ask_edit()
@@ -380,6 +459,11 @@ class _Step(Questions):
         self.say("submitted", {"ticket": self.ticket, "verify_due": _day(verify, state.language)})
         state.reset_flow()
         state.context.pop("photos", None)
+        topic = state.context.get("other_topic")
+        if topic:
+            state.context["carry_location"] = slots.get("location")
+            self._offer("offer_other_topic", {"topic": _short(str(topic))}, _YES_NO)
+            state.awaiting = "other_topic"
 
 
 class _Marker:
@@ -389,6 +473,13 @@ class _Marker:
 _RETRY = _Marker()
 _WAIT = _Marker()  # a follow-up question (region choice) is pending
 _HOLD = _Marker()  # already answered; keep waiting for this slot
+
+
+_YES_NO = (Option("yes", "choice.file_other"), Option("no", "choice.no_thanks"))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _e164(phone: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.commands import normalize
 from nlu.types import ParseResult
 
@@ -76,3 +78,22 @@ def yes_or_no(text: str, parse: ParseResult | None) -> bool | None:
         if parse.intent == "deny":
             return False
     return None
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def mentioned(text: str, choices: list[list[str]]) -> str | None:
+    """The one choice whose title the reply contains as words ("anonim aja")."""
+    words = " " + " ".join(_PUNCTUATION.sub(" ", normalize(text)).split()) + " "
+    found = {payload for title, payload in choices if title and f" {normalize(title)} " in words}
+    return found.pop() if len(found) == 1 else None
+
+
+def agreement_and_rest(text: str) -> str | None:
+    """The rest of a reply that opens with a plain yes ("setuju, di Sleman"), else ``None``."""
+    head, _, rest = text.strip().partition(" ")
+    word = normalize(head).strip(",.;:!")
+    if word not in YES or not rest.strip() or any(w in NO for w in normalize(rest).split()):
+        return None
+    return rest.strip(" ,.;:")

@@ -50,13 +50,15 @@ def prefill(slots: dict[str, Any], proposal: dict[str, Any], parse: ParseResult,
         slots["kind"] = parse.kind or "complaint"
     if "category" not in slots and parse.category:
         _propose_category(slots, proposal, parse)
+    if "category" not in slots and "category" not in proposal and parse.category_guess:
+        proposal["category_top"] = [s.label for s in parse.category_guess[:3]]
     if "location" not in slots:
         location = location_from(parse, text)
         if location:
             slots["location"] = location
         elif candidates := ambiguous_regions(parse):
             proposal["regions"] = [region_value(r) for r in candidates[:5]]
-            proposal["region_name"] = _spoken_name(parse, candidates[0])
+            proposal["region_name"] = spoken_name(parse, candidates[0])
     if "incident_date" not in slots and parse.incident_date:
         slots["incident_date"] = parse.incident_date.isoformat()
 
@@ -69,6 +71,6 @@ def _propose_category(slots: dict[str, Any], proposal: dict[str, Any], parse: Pa
         proposal["category"] = ranking
 
 
-def _spoken_name(parse: ParseResult, region: Region) -> str:
+def spoken_name(parse: ParseResult, region: Region) -> str:
     entity = next((e for e in parse.entities if e.type in _REGION_LEVELS), None)
     return entity.text if entity else region.name

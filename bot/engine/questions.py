@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.render import Option, Renderer
@@ -61,11 +62,14 @@ class Questions:
         if slot.type == "category" and "category" in self.state.proposal:
             self._confirm_category(slot)
             return
-        self._offer(slot.ask, self._params(slot), self._options(slot), _ask_kind(slot))
+        if slot.type == "category" and self.state.proposal.get("category_top"):
+            self._offer(slot.ask, self._params(slot), self._top_categories())
+            return
+        self._offer(slot.ask, self._params(slot), self._options(slot), ask_kind(slot))
 
     def retry(self, slot: Slot) -> None:
         """Ask again differently: a hint, and the options once more."""
-        self._offer(slot.retry, self._params(slot), self._options(slot), _ask_kind(slot))
+        self._offer(slot.retry, self._params(slot), self._options(slot), ask_kind(slot))
 
     def reask(self) -> None:
         """Repeat the pending question after an interruption (help, language)."""
@@ -96,6 +100,15 @@ class Questions:
             return (_SKIP,)
         return ()
 
+    def _top_categories(self) -> tuple[Option, ...]:
+        """The model's best three guesses, and "Lainnya" for the full list."""
+        top = [Option(c, f"category.{c}") for c in self.state.proposal["category_top"][:3]]
+        return (*top, Option("more", "choice.more_categories"))
+
+    def ask_all_categories(self, slot: Slot) -> None:
+        self.state.proposal.pop("category_top", None)
+        self._offer(slot.ask, self._params(slot), self._options(slot))
+
     def _confirm_category(self, slot: Slot) -> None:
         self.state.awaiting = "category_confirm"
         ranking: list[str] = self.state.proposal["category"]
@@ -106,10 +119,18 @@ class Questions:
         self._offer(slot.confirm or slot.ask, {"category": name}, tuple(options))
 
     def ask_region(self) -> None:
+        """Kota or Kabupaten X, one of several places, or the regencies suggested."""
         self.state.awaiting = "region"
-        regions = self.state.proposal["regions"]
-        options = tuple(Option(r["code"], title=_region_title(r)) for r in regions)
-        self._offer("choose_region", {"name": self.state.proposal.get("region_name", "")}, options)
+        proposal = self.state.proposal
+        regions = proposal["regions"]
+        options = tuple(Option(r["code"], title=region_title(r)) for r in regions)
+        key, name = "choose_region", proposal.get("region_name", "")
+        if proposal.get("suggested"):
+            key = "suggest_region_in" if name else "suggest_region"
+        elif _kota_or_kabupaten(regions):
+            key, name = "kota_or_kabupaten", _bare(regions[0]["name"])
+            options = tuple(Option(r["code"], title=r["name"]) for r in regions)
+        self._offer(key, {"name": name}, options)
 
     def ask_consent(self) -> None:
         self.state.awaiting = "consent"
@@ -177,7 +198,7 @@ class Questions:
             none = self.renderer.word("value.none")
             return none, none
         region = value.get("region")
-        region_name = _region_title(region) if region else None
+        region_name = region_title(region) if region else None
         if value.get("lat") is not None and not value.get("text"):
             shared = self.renderer.word(
                 "value.shared_location",
@@ -189,12 +210,23 @@ class Questions:
         return full, region_name or text[:40]
 
 
-def _ask_kind(slot: Slot) -> Ask:
+def ask_kind(slot: Slot) -> Ask:
     return {"location": Ask.LOCATION, "phone": Ask.CONTACT}.get(slot.type, Ask.NONE)
 
 
-def _region_title(region: dict[str, Any]) -> str:
+def region_title(region: dict[str, Any]) -> str:
     name = str(region.get("name", ""))
     if region.get("level") == "regency":
         return f"{name}, {region.get('province_name', '')}".strip(", ")
     return f"{name}, {region.get('regency_name') or ''}".strip(", ")
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(Kabupaten|Kota)\s+", "", name)
+
+
+def _kota_or_kabupaten(regions: list[dict[str, Any]]) -> bool:
+    """Two regencies that share a name: "Kota atau Kabupaten Bogor?"."""
+    if len(regions) != 2 or any(r.get("level") != "regency" for r in regions):
+        return False
+    return len({_bare(str(r["name"])) for r in regions}) == 1

@@ -223,6 +223,8 @@ class Conversations:
         now = now or self.clock()
         # Too long to be a chat message: the engine says so without reading it.
         readable = message.text if len(message.text) <= MAX_TEXT else ""
+        if not readable and message.location and message.location.address:
+            readable = message.location.address[:MAX_TEXT]  # a shared point's address names its place
         if self.parser_blocks:  # a remote NLU (Rasa) must not stall the event loop
             parse = await asyncio.to_thread(self.parser.parse, readable, now)
         else:

@@ -34,9 +34,10 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
     (button,) = where.reply_buttons  # a reply keyboard offering to share the location
     assert button["request_location"] is True
 
-    (when,) = await budi.shares_location(-6.914744, 107.609810)
-    assert when.text == text(bot, "ask_date")
-    (photo,) = await budi.says("kemarin")
+    # A point alone names no kabupaten/kota: it is kept, and the regency asked.
+    (regency,) = await budi.shares_location(-6.914744, 107.609810)
+    assert regency.text == text(bot, "ask_regency_for_point")
+    (photo,) = await budi.says("Kota Bandung")  # "sudah dua minggu" was the date
     assert photo.text == text(bot, "ask_photo")
     assert photo.buttons == {"Lewati": "lewati"}
     (identity,) = await budi.press("Lewati")
@@ -63,7 +64,8 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
     )
     assert complaint.description == REPORT
     assert (complaint.latitude, complaint.longitude) == (-6.914744, 107.609810)
-    assert complaint.incident_date == date(2026, 11, 29)  # "kemarin", the clock being 30 November
+    assert complaint.regency_name == "Kota Bandung"
+    assert complaint.incident_date == date(2026, 11, 16)  # "sudah dua minggu", the clock being 30 November
     assert complaint.confidential and not complaint.anonymous
     owner = await reporter(bot, f"telegram:{CHAT}")
     assert owner is not None and owner.phone == "+6281234567890"
@@ -78,7 +80,7 @@ async def test_a_whole_complaint_is_stored_and_every_reply_sent_in_order(bot: Te
     assert [m.text for m in sent] == [
         consent.text,
         where.text,
-        when.text,
+        regency.text,
         photo.text,
         identity.text,
         phone.text,

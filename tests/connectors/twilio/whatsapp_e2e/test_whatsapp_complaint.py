@@ -68,6 +68,7 @@ async def test_whole_complaint_with_location_and_photo(phone_bot: PhoneBot) -> N
     assert complaint.source_channel == "whatsapp"
     assert (complaint.latitude, complaint.longitude) == (-7.7495, 110.3838)
     assert complaint.location_text == "Jl. Kaliurang km 5, Sleman"
+    assert complaint.regency_name == "Kabupaten Sleman"  # read from the shared point's address
     assert complaint.category == "environment"
     [attachment] = await phone_bot.attachments()
     assert attachment.complaint_id == complaint.id
