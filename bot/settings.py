@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,15 @@ class Settings(BaseSettings):
     kannel_password: str | None = None
     kannel_from: str | None = None
     kannel_secret: str | None = None
+
+    # Openness (bot/openness): the public API's rate limit, and forwarding to an upstream system.
+    public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    upstream_kind: Literal["none", "lapor", "open311"] = "none"
+    upstream_url: str | None = None
+    upstream_token: str | None = None
+    upstream_service_code: str | None = None
+    upstream_timeout_seconds: float = Field(default=15.0, gt=0)
+    upstream_pull_seconds: float = Field(default=300.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -16,7 +16,7 @@ from bot.officers import api as officers_api
 from bot.officers import dashboard
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
-from bot.web import health, rest, webhooks
+from bot.web import health, open311, open_data, rest, transparency, webhooks
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(rest.router)
     app.include_router(webhooks.router)
     app.include_router(officers_api.router)
+    app.include_router(open_data.router)
+    app.include_router(open311.router)
+    transparency.install(app)
     dashboard.install(app)
     webchat.install(app)
     demo.install(app, config)
