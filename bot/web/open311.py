@@ -170,7 +170,7 @@ async def one_request(request_id: str, fmt: str, request: Request) -> Response:
             async with runtime.sessions() as session:
                 found = await queries.one(session, ticket, local_date(runtime.clock()))
         if found is None:
-            raise Open311Error(404, f"service_request_id {request_id} not found")
+            raise Open311Error(404, "service_request_id not found")
     except Open311Error as error:
         return _error(error, fmt if fmt in FORMATS else "json")
     return _answer(request, fmt, [open311.request(runtime.texts, found)], "service_requests", "request")
