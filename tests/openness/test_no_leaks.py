@@ -110,7 +110,9 @@ async def test_counts_do_not_include_confidential_complaints_and_small_cells_are
     assert stats["satisfaction"] is None and stats["ratings"] in (0, None)
 
 
-async def test_reporter_replies_stay_out_of_the_public_timeline(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_reporter_replies_stay_out_of_the_public_timeline(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     from sqlalchemy import select
 
     from storage.models import Complaint, StatusEvent

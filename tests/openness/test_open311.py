@@ -115,7 +115,9 @@ async def test_searching_requests(client: httpx.AsyncClient, runtime: Runtime, c
         ("service_code=nothing", "service_code nothing not found"),
     ],
 )
-async def test_bad_searches_get_the_spec_error_list(client: httpx.AsyncClient, query: str, description: str) -> None:
+async def test_bad_searches_get_the_spec_error_list(
+    client: httpx.AsyncClient, query: str, description: str
+) -> None:
     response = await client.get(f"/open311/v2/requests.json?{query}")
     assert response.status_code == 400
     [error] = response.json()
