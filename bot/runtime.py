@@ -18,6 +18,7 @@ from bot.dispatch import Dispatcher
 from bot.local_channel import LOCAL_SCHEMES
 from bot.media_intake import Fetcher, MediaIntake
 from bot.officers.setup import on_start as officers_on_start
+from bot.openness.forwarding import install as install_forwarding
 from bot.opt_out import OptOutDesk, twilio_sms_addresses
 from bot.settings import Settings
 from connectors.base import Connector
@@ -135,4 +136,5 @@ async def build_runtime(
         settings, db, sessions, state, chosen, texts, channels, conversations, dispatcher, clock
     )
     await officers_on_start(runtime)
+    install_forwarding(runtime)
     return runtime

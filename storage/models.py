@@ -260,3 +260,4 @@ class OutboxMessage(Base):
 
 
 from storage import officers_models as _officers  # noqa: E402,F401
+from storage import openness_models as _openness  # noqa: E402,F401

@@ -108,7 +108,9 @@ def _parse(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)  # stored as UTC
 
 
-def _per_agency(rows: Sequence[tuple[Any, ...]], first: dict[int, datetime], today: date) -> list[AgencyFigures]:
+def _per_agency(
+    rows: Sequence[tuple[Any, ...]], first: dict[int, datetime], today: date
+) -> list[AgencyFigures]:
     tally: dict[tuple[str, str], list[int]] = {}
     for row in rows:
         complaint_id, code, name, due, status = row[0], row[1], row[2], row[3], row[4]
