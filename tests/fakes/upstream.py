@@ -86,6 +86,7 @@ class UpstreamFake:
                 if step in ("500", "400"):
                     self._send(int(step), b'{"error": "scripted"}')
                     return
+                answer: Any
                 if path == "/api/stream/addstream":
                     ticket, content = _lapor(raw)
                     fake.tokens.append(content["token"])

@@ -23,9 +23,9 @@ DESCRIPTION = (
     f"hubungi {TYPED_PHONE} atau {EMAIL}"
 )
 SECRETS = (
-    NAME, *NAME.split(), PHONE, PHONE.removeprefix("+"), "081298765432", ADDRESS, ADDRESS.removeprefix("rest:"),
-    ANON_NAME, *ANON_NAME.split(), ANON_ADDRESS.removeprefix("rest:"), NIK, TYPED_PHONE, "081322227777",
-    EMAIL, SECRET_CODE,
+    NAME, *NAME.split(), PHONE, PHONE.removeprefix("+"), "081298765432",
+    ADDRESS, ADDRESS.removeprefix("rest:"), ANON_NAME, *ANON_NAME.split(),
+    ANON_ADDRESS.removeprefix("rest:"), NIK, TYPED_PHONE, "081322227777", EMAIL, SECRET_CODE,
 )  # fmt: skip
 PUBLIC_PATHS = (
     "/transparansi",
