@@ -158,7 +158,6 @@ def notice(complaint: PublicComplaint) -> str:
 
 def request(texts: Texts, c: PublicComplaint) -> dict[str, Any]:
     """One service request with every field the spec names."""
-    place = ", ".join(p for p in (c.location, c.district, c.regency, c.province) if p)
     return {
         "service_request_id": c.ticket,
         "status": open_or_closed(c.status),
@@ -171,7 +170,7 @@ def request(texts: Texts, c: PublicComplaint) -> dict[str, Any]:
         "requested_datetime": w3(c.created_at),
         "updated_datetime": w3(c.updated_at),
         "expected_datetime": end_of(c.expected),
-        "address": place or None,
+        "address": c.place or None,
         "address_id": None,
         "zipcode": None,
         "lat": c.lat,

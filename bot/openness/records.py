@@ -67,6 +67,11 @@ class PublicComplaint:
         return self.status not in CLOSED
 
     @property
+    def place(self) -> str:
+        """Where, as one line: the text given, then kecamatan, kabupaten/kota, province."""
+        return ", ".join(p for p in (self.location, self.district, self.regency, self.province) if p)
+
+    @property
     def latest_note(self) -> str:
         notes = [e.note for e in self.timeline if e.note]
         return notes[-1] if notes else ""
