@@ -1,4 +1,4 @@
-"""The public side served by uvicorn on 127.0.0.1: a real Open311 client, and the page in Chromium at 360x640."""
+"""The public side under uvicorn on 127.0.0.1: a real Open311 client; the page in Chromium at 360x640."""
 
 from __future__ import annotations
 
