@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(".lapor")
@@ -108,6 +108,19 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("upstream_url")
+    @classmethod
+    def _upstream_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _upstream_complete(self) -> Settings:
+        if self.upstream_kind != "none" and not (self.upstream_url and self.upstream_token):
+            raise ValueError("LAPOR_UPSTREAM_KIND needs LAPOR_UPSTREAM_URL and LAPOR_UPSTREAM_TOKEN")
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:
