@@ -1,9 +1,9 @@
 """Forwarding through the outbox, and pulling status changes back.
 
-* **Written with the complaint.** A session hook adds one outbox row
-  (``upstream:<ticket>``, kind ``forward``) to the very flush that inserts a
-  complaint, whichever path filed it (chat, Open311), so the two commit or
-  roll back together.
+* **Written with the complaint.** A session hook inserts one outbox row
+  (``upstream:<ticket>``, kind ``forward``) right after the flush that inserts
+  a complaint, on the same connection and transaction, whichever path filed
+  it (chat, Open311): the two commit or roll back together.
 * **Sent by the one dispatcher.** ``ForwardConnector`` is the outbox
   connector for the ``upstream`` scheme: retried with backoff on timeouts and
   5xx, failed on a refusal, dead-lettered after ``MAX_ATTEMPTS`` (visible on
@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,7 @@ from bot.wire import to_payload
 from connectors.base import WebhookRequest, WebhookResponse
 from connectors.messages import Inbound, Outbound, Receipt, SendOutcome, SendResult
 from storage import outbox
-from storage.models import Agency, Complaint, Reporter
+from storage.models import Agency, Complaint, OutboxMessage, Reporter
 from storage.openness_models import UpstreamLink
 
 log = logging.getLogger("lapor.upstream")
@@ -61,28 +61,28 @@ def build_upstream(settings: Settings) -> Upstream | None:
     )
 
 
-def forward_row(ticket: str, now: datetime) -> dict[str, Any]:
+def forward_row(ticket: str, complaint_id: int | None, now: datetime) -> dict[str, Any]:
     address = f"{SCHEME}:{ticket}"
     payload = to_payload(Outbound(address=address, text=f"forward {ticket}"))
-    return outbox.row(address=address, channel=SCHEME, payload=payload, now=now, kind=KIND)
+    return outbox.row(
+        address=address, channel=SCHEME, payload=payload, now=now, kind=KIND, complaint_id=complaint_id
+    )
 
 
-def enqueue_on_insert(session: Session, _context: object, _instances: object) -> None:
-    """``before_flush``: one forward row for every complaint this flush inserts."""
-    for item in list(session.new):
-        if isinstance(item, Complaint):
-            from storage.models import OutboxMessage
-
-            session.add(OutboxMessage(**forward_row(item.ticket, item.created_at)))
+def enqueue_inserted(session: Session) -> None:
+    """``after_flush``: one forward row for every complaint this flush inserted, on its connection."""
+    rows = [forward_row(c.ticket, c.id, c.created_at) for c in session.new if isinstance(c, Complaint)]
+    if rows:
+        session.connection().execute(insert(OutboxMessage), rows)
 
 
-def watch(engine_key: object) -> Callable[[Session, object, object], None]:
+def watch(engine_key: object) -> Callable[[Session, object], None]:
     """The hook, limited to sessions bound to this runtime's engine."""
 
-    def hook(session: Session, context: object, instances: object) -> None:
+    def hook(session: Session, _context: object) -> None:
         bind = session.get_bind()
         if getattr(bind, "engine", bind) is engine_key:
-            enqueue_on_insert(session, context, instances)
+            enqueue_inserted(session)
 
     return hook
 
@@ -113,7 +113,7 @@ class ForwardConnector:
     def __init__(self, upstream: Upstream, deps: Services) -> None:
         self.upstream = upstream
         self.deps = deps
-        self.hook: Callable[[Session, object, object], None] | None = None
+        self.hook: Callable[[Session, object], None] | None = None
 
     def parse(self, request: WebhookRequest) -> list[Inbound | Receipt]:
         return []
@@ -154,8 +154,8 @@ class ForwardConnector:
             log.info("complaint %d was linked by another sender", complaint_id)
 
     async def aclose(self) -> None:
-        if self.hook is not None and event.contains(Session, "before_flush", self.hook):
-            event.remove(Session, "before_flush", self.hook)
+        if self.hook is not None and event.contains(Session, "after_flush", self.hook):
+            event.remove(Session, "after_flush", self.hook)
         await self.upstream.aclose()
 
 
@@ -241,7 +241,7 @@ def install(runtime: Any, upstream: Upstream | None = None) -> ForwardConnector 
     connector = ForwardConnector(chosen, runtime)
     runtime.channels.by_scheme[SCHEME] = connector
     connector.hook = watch(runtime.db.sync_engine)
-    event.listen(Session, "before_flush", connector.hook)
+    event.listen(Session, "after_flush", connector.hook)
     job = PullJob(runtime, chosen, timedelta(seconds=runtime.settings.upstream_pull_seconds))
     runtime.dispatcher.housekeeping = chain(runtime.dispatcher.housekeeping, job)
     return connector

@@ -177,3 +177,23 @@ async def test_a_pulled_status_change_is_applied_and_pushed_once(
             select(StatusEvent.public_note).where(StatusEvent.complaint_id == complaint.id)
         )
         assert "Lubang sudah ditambal" in list(notes)
+
+
+@pytest.mark.parametrize("kind", ["lapor"])
+async def test_the_forward_row_commits_and_rolls_back_with_its_complaint(forwarding: Runtime) -> None:
+    ticket = await insert_complaint(forwarding, None)
+    [row] = await _forward_rows(forwarding)
+    async with forwarding.sessions() as session:
+        complaint_id = await session.scalar(select(Complaint.id).where(Complaint.ticket == ticket))
+    assert row.complaint_id == complaint_id and row.address == f"upstream:{ticket}"
+    async with forwarding.sessions() as session:
+        complaint = await session.get(Complaint, complaint_id)
+        assert complaint is not None
+        twin = Complaint(
+            **{c.key: getattr(complaint, c.key) for c in Complaint.__table__.columns if c.key != "id"}
+        )
+        twin.ticket, twin.conversation_id = "LPR-ROLLBACK", "rolled-back"
+        session.add(twin)
+        await session.flush()
+        await session.rollback()
+    assert len(await _forward_rows(forwarding)) == 1

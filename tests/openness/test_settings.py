@@ -17,13 +17,15 @@ def test_an_upstream_without_url_or_token_stops_the_start(kind: str) -> None:
 
 
 def test_a_bad_upstream_url_is_named() -> None:
-    with pytest.raises(SettingsError, match="LAPOR_UPSTREAM_URL: .*http"):
+    with pytest.raises(SettingsError, match=r"LAPOR_UPSTREAM_URL: .*http"):
         load_settings(upstream_kind="lapor", upstream_url="lapor.example", upstream_token="t")
 
 
 async def test_each_kind_builds_its_adapter() -> None:
     assert build_upstream(load_settings()) is None
     for kind, adapter in (("lapor", LaporStream), ("open311", Open311Upstream)):
-        built = build_upstream(load_settings(upstream_kind=kind, upstream_url="https://up.example", upstream_token="t"))
+        built = build_upstream(
+            load_settings(upstream_kind=kind, upstream_url="https://up.example", upstream_token="t")
+        )
         assert isinstance(built, adapter)
         await built.aclose()
