@@ -13,7 +13,7 @@ from bot.engine.dates import JAKARTA, format_date
 from bot.openness import labels
 from bot.openness.http import STATUSES
 from bot.openness.queries import Page, PublicFilter
-from bot.openness.stats import Figures
+from bot.openness.schemas import StatsOut
 from dialogues.texts import Texts
 from nlu.types import CATEGORIES
 
@@ -63,7 +63,7 @@ def _helpers(texts: Texts) -> dict[str, Any]:
 def list_page(
     texts: Texts,
     page: Page,
-    figures: Figures,
+    figures: StatsOut,
     current: PublicFilter,
     choices: dict[str, list[tuple[str, str]]],
     problem: str | None,

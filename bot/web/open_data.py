@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from bot.engine.dates import local_date
-from bot.openness import queries, stats
+from bot.openness import figures_cache, queries
 from bot.openness.http import BadFilter, cached, parse_filter, positive, rate_limit
 from bot.openness.queries import MAX_PER_PAGE, PublicFilter
-from bot.openness.schemas import PageOut, StatsOut, page_out, stats_out, to_csv
+from bot.openness.schemas import PageOut, StatsOut, page_out, to_csv
 from bot.runtime import Runtime
 from bot.web.deps import get_runtime
 
@@ -121,7 +121,6 @@ async def public_stats(
     """Headline figures; cells below 3 are null so no complaint can be singled out."""
     await rate_limit(runtime, request)
     criteria, _ = _criteria(request)
-    async with runtime.sessions() as session:
-        figures = await stats.figures(session, criteria, runtime.clock())
-    body = json.dumps(stats_out(figures).model_dump(mode="json"), ensure_ascii=False).encode()
+    figures = await figures_cache.figures(runtime, criteria)
+    body = json.dumps(figures.model_dump(mode="json"), ensure_ascii=False).encode()
     return cached(request, body, "application/json")

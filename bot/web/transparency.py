@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from bot.engine.dates import local_date
-from bot.openness import pages, queries, stats
+from bot.openness import figures_cache, pages, queries
 from bot.openness.http import BadFilter, cached, parse_filter, positive, rate_limit
 from bot.openness.queries import PublicFilter
 from bot.runtime import Runtime
@@ -47,8 +47,8 @@ async def transparency(request: Request, runtime: RuntimeDep) -> Response:
     now = runtime.clock()
     async with runtime.sessions() as session:
         page = await queries.page_of(session, criteria, number, PER_PAGE, local_date(now))
-        figures = await stats.figures(session, criteria, now)
         choices = {"regions": await queries.regions(session), "agencies": await queries.agencies(session)}
+    figures = await figures_cache.figures(runtime, criteria)
     html = pages.list_page(runtime.texts, page, figures, criteria, choices, problem)
     return cached(request, html.encode(), "text/html; charset=utf-8", HEADERS)
 
