@@ -50,20 +50,45 @@ async def _seed(runtime: object, count: int, now: datetime) -> None:
         for n in range(count + count // 10):
             created = now - timedelta(hours=n % 2000)
             code, name = REGENCIES[n % len(REGENCIES)]
-            rows.append({
-                "ticket": f"LPR-B{n:07d}", "conversation_id": f"bench-{n}", "reporter_id": reporter,
-                "agency_id": agencies[n % len(agencies)], "kind": "complaint",
-                "category": CATEGORIES[n % len(CATEGORIES)], "title": f"Laporan {n}: jalan rusak, hp 0812345{n:05d}",
-                "description": f"Jalan berlubang di depan pasar, NIK 3404011203850002, hubungi 0812345{n:05d}",
-                "description_raw": b"-", "regency_code": code, "regency_name": name, "status": "in_progress",
-                "language": "id", "source_channel": "rest", "source_message_ids": [],
-                "verify_due": date(2026, 3, 5), "forward_due": date(2026, 3, 10), "followup_due": date(2026, 3, 17),
-                "confidential": n >= count, "anonymous": n % 3 == 0, "rating": (n % 5) + 1 if n % 4 == 0 else None,
-                "created_at": created, "updated_at": created,
-            })  # fmt: skip
-        ids = (await session.execute(insert(Complaint).returning(Complaint.id, Complaint.created_at), rows)).all()
+            rows.append(
+                {
+                    "ticket": f"LPR-B{n:07d}",
+                    "conversation_id": f"bench-{n}",
+                    "reporter_id": reporter,
+                    "agency_id": agencies[n % len(agencies)],
+                    "kind": "complaint",
+                    "category": CATEGORIES[n % len(CATEGORIES)],
+                    "title": f"Laporan {n}: jalan rusak, hp 0812345{n:05d}",
+                    "description": f"Jalan berlubang di depan pasar, NIK 3404011203850002, hubungi 0812345{n:05d}",
+                    "description_raw": b"-",
+                    "regency_code": code,
+                    "regency_name": name,
+                    "status": "in_progress",
+                    "language": "id",
+                    "source_channel": "rest",
+                    "source_message_ids": [],
+                    "verify_due": date(2026, 3, 5),
+                    "forward_due": date(2026, 3, 10),
+                    "followup_due": date(2026, 3, 17),
+                    "confidential": n >= count,
+                    "anonymous": n % 3 == 0,
+                    "rating": (n % 5) + 1 if n % 4 == 0 else None,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+        ids = (
+            await session.execute(insert(Complaint).returning(Complaint.id, Complaint.created_at), rows)
+        ).all()
         events = [
-            {"complaint_id": i, "at": at, "actor": "officer:1", "action": "status", "to_status": s, "public_note": note}
+            {
+                "complaint_id": i,
+                "at": at,
+                "actor": "officer:1",
+                "action": "status",
+                "to_status": s,
+                "public_note": note,
+            }
             for i, at in ids
             for s, note in (("received", None), ("in_progress", "Tim sudah turun ke lokasi"))
         ]
@@ -85,7 +110,9 @@ async def run(count: int, requests: int, database_url: str | None) -> None:
         runtime = await build_runtime(settings)
         started = time.perf_counter()
         await _seed(runtime, count, datetime.now(UTC))
-        print(f"seeded {count} public + {count // 10} confidential complaints in {time.perf_counter() - started:.1f} s")
+        print(
+            f"seeded {count} public + {count // 10} confidential complaints in {time.perf_counter() - started:.1f} s"
+        )
         app = create_app(runtime=runtime)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
