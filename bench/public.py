@@ -59,7 +59,7 @@ async def _seed(runtime: object, count: int, now: datetime) -> None:
                     "kind": "complaint",
                     "category": CATEGORIES[n % len(CATEGORIES)],
                     "title": f"Laporan {n}: jalan rusak, hp 0812345{n:05d}",
-                    "description": f"Jalan berlubang di depan pasar, NIK 3404011203850002, hubungi 0812345{n:05d}",
+                    "description": f"Jalan berlubang di depan pasar, NIK 3404011203850002, hubungi 0812345{n:05d}",  # noqa: E501
                     "description_raw": b"-",
                     "regency_code": code,
                     "regency_name": name,
@@ -111,7 +111,7 @@ async def run(count: int, requests: int, database_url: str | None) -> None:
         started = time.perf_counter()
         await _seed(runtime, count, datetime.now(UTC))
         print(
-            f"seeded {count} public + {count // 10} confidential complaints in {time.perf_counter() - started:.1f} s"
+            f"seeded {count} public + {count // 10} confidential complaints in {time.perf_counter() - started:.1f} s"  # noqa: E501
         )
         app = create_app(runtime=runtime)
         transport = httpx.ASGITransport(app=app)
