@@ -299,3 +299,4 @@ class HeldReceipt(Base):
 
 
 from storage import officers_models as _officers  # noqa: E402,F401
+from storage import openness_models as _openness  # noqa: E402,F401

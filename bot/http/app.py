@@ -10,7 +10,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from bot.core.cpu_pool import settle_heap
-from bot.http import body_limits, health, insights_api, rest, rights_api, webchat, webhooks
+from bot.http import (
+    body_limits,
+    health,
+    insights_api,
+    open311,
+    open_data,
+    rest,
+    rights_api,
+    transparency,
+    webchat,
+    webhooks,
+)
 from bot.http.dashboard import insights as insights_dashboard
 from bot.http.dashboard import routes as dashboard
 from bot.http.demo import router as demo
@@ -49,6 +60,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(insights_api.router)
     app.include_router(insights_dashboard.router)
     app.include_router(rights_api.router)
+    app.include_router(open_data.router)
+    app.include_router(open311.router)
+    transparency.install(app)
     dashboard.install(app)
     webchat.install(app)
     demo.install(app, config)

@@ -21,6 +21,7 @@ from bot.intake.media import Fetcher, MediaIntake
 from bot.intake.opt_out import OptOutDesk
 from bot.officers.setup import on_start as officers_on_start
 from bot.runtime.channel_registry import build_channels
+from bot.runtime.forwarding import install as install_forwarding
 from bot.runtime.retention import schedule_retention
 from bot.runtime.settings import Settings
 from connectors.base import Connector
@@ -141,4 +142,5 @@ async def build_runtime(
     )
     await officers_on_start(runtime)
     schedule_retention(runtime)
+    install_forwarding(runtime)
     return runtime

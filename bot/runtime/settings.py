@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.runtime.channel_registry import ChannelSections
@@ -51,6 +52,15 @@ class Settings(BaseSettings, ChannelSections):
     rest_token: str | None = Field(default=None, min_length=32)
     pseudonym_key: str | None = Field(default=None, min_length=32)
 
+    # Openness (bot/openness): the public API's rate limit, and forwarding to an upstream system.
+    public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    upstream_kind: Literal["none", "lapor", "open311"] = "none"
+    upstream_url: str | None = None
+    upstream_token: str | None = None
+    upstream_service_code: str | None = None
+    upstream_timeout_seconds: float = Field(default=15.0, gt=0)
+    upstream_pull_seconds: float = Field(default=300.0, gt=0)
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -71,6 +81,19 @@ class Settings(BaseSettings, ChannelSections):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("upstream_url")
+    @classmethod
+    def _upstream_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _upstream_complete(self) -> Settings:
+        if self.upstream_kind != "none" and not (self.upstream_url and self.upstream_token):
+            raise ValueError("LAPOR_UPSTREAM_KIND needs LAPOR_UPSTREAM_URL and LAPOR_UPSTREAM_TOKEN")
+        return self
 
 
 def env_file() -> str | None:

@@ -1,0 +1,1 @@
+"""Forwarding complaints to an upstream system: one interface, two adapters."""
