@@ -1,14 +1,14 @@
-# Built from the lock: requirements/runtime.txt pins every version with its hashes.
+# Built from the lock: requirements.txt pins every version with its hashes.
 # Stage 1 installs into a virtual environment and trains the language model; stage 2 copies
 # the environment and runs it as a non-root user.
 FROM python:3.11-slim AS build
 ENV UV_PYTHON_DOWNLOADS=never
 WORKDIR /app
-COPY requirements/uv.txt requirements/runtime.txt requirements/build.txt ./requirements/
+COPY requirements-uv.txt requirements.txt requirements-build.txt ./
 RUN python -m venv /opt/uv \
-    && /opt/uv/bin/pip install --no-cache-dir --require-hashes --no-deps -r requirements/uv.txt \
+    && /opt/uv/bin/pip install --no-cache-dir --require-hashes --no-deps -r requirements-uv.txt \
     && /opt/uv/bin/uv venv --python /usr/local/bin/python3.11 /opt/lapor \
-    && /opt/uv/bin/uv pip sync --no-cache --python /opt/lapor/bin/python --require-hashes requirements/runtime.txt
+    && /opt/uv/bin/uv pip sync --no-cache --python /opt/lapor/bin/python --require-hashes requirements.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY connectors ./connectors
@@ -16,7 +16,7 @@ COPY dialogues ./dialogues
 COPY nlu ./nlu
 COPY storage ./storage
 RUN /opt/uv/bin/uv pip install --no-cache --python /opt/lapor/bin/python --no-deps \
-        --build-constraint requirements/build.txt . \
+        --build-constraint requirements-build.txt . \
     && /opt/lapor/bin/lapor nlu train
 
 FROM python:3.11-slim

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 STAMP := $(VENV)/.installed
-LOCK := requirements/dev.txt requirements/build.txt
+LOCK := requirements-dev.txt requirements-build.txt
 
 # uv never downloads a Python of its own: the venv is made from $(PY).
 export UV_PYTHON_DOWNLOADS := never
@@ -19,22 +19,22 @@ help:
 	@echo "make typecheck   mypy --strict"
 	@echo "make imports     the import contracts (import-linter)"
 	@echo "make install     install the locked versions into .venv"
-	@echo "make lock        re-resolve requirements/*.txt after a change of pyproject.toml"
+	@echo "make lock        re-resolve requirements*.txt after a change of pyproject.toml"
 	@echo "make upgrade     bump every locked version (review the diff)"
 	@echo "make bench       the turn benchmark"
 
-$(UV): requirements/uv.txt
+$(UV): requirements-uv.txt
 	@echo "==> bootstrapping uv (pinned, hash-checked) into $(TOOLS)/"
 	@test -x $(TOOLS)/bin/python || $(PY) -m venv $(TOOLS)
 	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
-		-r requirements/uv.txt
+		-r requirements-uv.txt
 	@touch $(UV)
 
 $(STAMP): $(UV) $(LOCK) pyproject.toml
-	@echo "==> installing the locked versions (requirements/dev.txt) into $(VENV)/"
+	@echo "==> installing the locked versions (requirements-dev.txt) into $(VENV)/"
 	@test -x $(BIN)/python || $(UV) venv --quiet --python $(PY) $(VENV)
-	$(UV) pip sync --python $(BIN)/python --require-hashes requirements/dev.txt
-	$(UV) pip install --python $(BIN)/python --no-deps --build-constraint requirements/build.txt -e .
+	$(UV) pip sync --python $(BIN)/python --require-hashes requirements-dev.txt
+	$(UV) pip install --python $(BIN)/python --no-deps --build-constraint requirements-build.txt -e .
 	@touch $(STAMP)
 
 install: $(STAMP)

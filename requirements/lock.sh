@@ -6,14 +6,14 @@
 # The files carry versions and hashes only, no index addresses: uv and pip install them from
 # the default package index.
 set -euo pipefail
-cd "$(dirname "$0")"
-uv="${UV:-../.tools/bin/uv}"
+cd "$(dirname "$0")/.."
+uv="${UV:-.tools/bin/uv}"
 mode="${1:-}"
 out="."
 if [ "$mode" = "--check" ]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
-  cp ./*.txt "$out/"
+  cp requirements*.txt "$out/"
 fi
 upgrade=()
 [ "$mode" = "--upgrade" ] && upgrade=(--upgrade)
@@ -22,16 +22,16 @@ compile() {  # compile OUTPUT INPUT... [OPTIONS]
   "$uv" pip compile --quiet --universal --python-version 3.11 --generate-hashes \
     --custom-compile-command "requirements/lock.sh" -o "$out/$target" "$@"
 }
-compile dev.txt ../pyproject.toml --extra dev "${upgrade[@]}"
-cp "$out/dev.txt" "$out/runtime.txt"   # the runtime pins are the dev pins, less the dev tools
-compile runtime.txt ../pyproject.toml
-compile build.txt build.in "${upgrade[@]}"
-compile uv.txt uv.in "${upgrade[@]}"
+compile requirements-dev.txt pyproject.toml --extra dev "${upgrade[@]}"
+cp "$out/requirements-dev.txt" "$out/requirements.txt"   # runtime pins = dev pins, less the dev tools
+compile requirements.txt pyproject.toml
+compile requirements-build.txt requirements/build.in "${upgrade[@]}"
+compile requirements-uv.txt requirements/uv.in "${upgrade[@]}"
 if [ "$mode" = "--check" ]; then
-  for f in dev runtime build uv; do
-    if ! diff -u "$f.txt" "$out/$f.txt" >/dev/null; then
-      echo "requirements/$f.txt does not match pyproject.toml: run 'make lock' and commit the diff" >&2
-      diff -u "$f.txt" "$out/$f.txt" | head -40 >&2
+  for f in requirements.txt requirements-dev.txt requirements-build.txt requirements-uv.txt; do
+    if ! diff -u "$f" "$out/$f" >/dev/null; then
+      echo "$f does not match pyproject.toml: run 'make lock' and commit the diff" >&2
+      diff -u "$f" "$out/$f" | head -40 >&2
       exit 1
     fi
   done

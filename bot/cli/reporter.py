@@ -11,7 +11,7 @@ import typer
 from bot.runtime.settings import load_settings
 
 app = typer.Typer(help="A reporter's data under UU PDP: a copy (export) and erasure.", no_args_is_help=True)
-Address = Annotated[str, typer.Argument(help="e.g. rest:budi, telegram:12345, tel:+6281234567890")]
+Address = Annotated[str, typer.Argument(help="an address, e.g. rest:budi or tel:+6281234567890")]
 
 
 def _print(data: dict[str, Any]) -> None:

@@ -45,7 +45,7 @@ def _variants(address: str, fields: Iterable[str | None]) -> list[str]:
 
 def _phone_forms(value: str) -> list[str]:
     """``+6281234567890`` is also written ``6281234567890`` and ``081234567890``."""
-    digits = value.removeprefix("whatsapp:").removeprefix("tel:")
+    digits = value.partition(":")[2] if ":" in value else value
     if not re.fullmatch(r"\+?\d{8,15}", digits):
         return []
     bare = digits.lstrip("+")
