@@ -229,6 +229,9 @@ class ChannelSettings(BaseModel):
     polling_command: ClassVar[str | None] = None
     # What to set to turn the channel on, for messages: "set LAPOR_X_TOKEN and ...".
     setup_hint: ClassVar[str] = ""
+    # Webhook paths (under /webhooks/) whose provider sends larger bodies than the
+    # default 1 MiB, with their limit in bytes.
+    webhook_body_limits: ClassVar[tuple[tuple[str, int], ...]] = ()
     # Libraries that log message texts or URLs with tokens below WARNING.
     chatty_loggers: ClassVar[tuple[str, ...]] = ()
 

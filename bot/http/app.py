@@ -27,6 +27,7 @@ from bot.http.dashboard import routes as dashboard
 from bot.http.demo import router as demo
 from bot.http.demo.seed import ensure_demo_data
 from bot.http.officer_api import routes as officers_api
+from bot.runtime.channel_registry import webhook_body_limits
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import Settings, load_settings
 
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     webchat.install(app)
     demo.install(app, config)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    body_limits.install(app)  # last: the outermost middleware, before any body is read
+    # Last: the outermost middleware, before any body is read; channels may need more room.
+    body_limits.install(app, body_limits.LIMITS.with_rules(webhook_body_limits()))
     return app
 
 

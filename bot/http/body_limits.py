@@ -32,6 +32,10 @@ class BodyLimits:
     rules: tuple[tuple[str, int], ...]
     default: int
 
+    def with_rules(self, rules: tuple[tuple[str, int], ...]) -> BodyLimits:
+        """These limits plus ``rules`` (a channel's own webhook limits)."""
+        return BodyLimits((*self.rules, *rules), self.default)
+
     def for_path(self, path: str) -> int:
         matches = [(len(prefix), limit) for prefix, limit in self.rules if path.startswith(prefix)]
         return max(matches)[1] if matches else self.default
@@ -42,7 +46,6 @@ LIMITS = BodyLimits(
     rules=(
         ("/webhooks/rest/", 256 * KIB),  # a Rasa REST message (texts up to 100 000 chars)
         ("/webhooks/", 1 * MIB),  # provider callbacks: JSON or form posts, media by reference
-        ("/webhooks/meta/", 3 * MIB + 64 * KIB),  # Meta batches webhooks of up to 3 MB
         ("/chat/", 64 * KIB),  # web chat: one JSON message
         ("/demo/api/", 64 * KIB),  # the demo phones: one JSON message
         ("/uploads/", 10 * MIB + 64 * KIB),  # a file upload: the media limit plus its envelope

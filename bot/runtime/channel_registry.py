@@ -32,6 +32,11 @@ def chatty_loggers() -> tuple[str, ...]:
     return tuple(name for section in SECTIONS for name in section.chatty_loggers)
 
 
+def webhook_body_limits() -> tuple[tuple[str, int], ...]:
+    """Channels' own body limits, as ``/webhooks/<path>`` prefixes and bytes."""
+    return tuple((f"/webhooks/{path}", limit) for s in SECTIONS for path, limit in s.webhook_body_limits)
+
+
 def polling_commands() -> dict[str, type[ChannelSettings]]:
     """The sections of channels that can be long-polled, by their CLI group name."""
     return {s.polling_command: s for s in SECTIONS if s.polling_command}

@@ -8,7 +8,7 @@ and ``ConversationWindow``. The interface is fixed in docs (settings
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from connectors.base import ChannelSettings, Registration
 from connectors.meta_whatsapp.connector import MetaLimits, MetaWhatsAppConnector
@@ -59,6 +59,9 @@ def connector_from(settings: MetaSettings) -> MetaWhatsAppConnector:
 
 class MetaWhatsAppSettings(ChannelSettings):
     """The channel's entry in the process settings; ``MetaSettings`` reads ``LAPOR_META_*`` itself."""
+
+    # Meta batches webhooks of up to 3 MB.
+    webhook_body_limits: ClassVar[tuple[tuple[str, int], ...]] = (("meta/", 3 * 1024 * 1024 + 64 * 1024),)
 
     @classmethod
     def build(cls, settings: Self, public_url: str) -> list[Registration]:
