@@ -21,9 +21,9 @@ from telegram.request import HTTPXRequest
 from connectors.base import ProviderCallFailed, Update, WebhookRejected, WebhookRequest, WebhookResponse
 from connectors.media import MediaRejected
 from connectors.messages import Inbound, Media, Outbound, Receipt, SendOutcome, SendResult
+from connectors.pacing import SendPacer
 from connectors.telegram.calls import UnexpectedAnswer, check_size, download_file, raw_updates
 from connectors.telegram.errors import TelegramApiError, api_error, describe, send_result
-from connectors.telegram.pacing import SendPacer
 from connectors.telegram.parse import SCHEME, NotAnUpdate, parse_update
 from connectors.telegram.render import KeyboardLabels, Markup, render_markup, split_text
 from connectors.tls import ssl_context

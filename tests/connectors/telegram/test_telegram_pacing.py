@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from connectors.messages import Outbound, SendOutcome
+from connectors.pacing import SendPacer
 from connectors.telegram.connector import TelegramConnector, TelegramLimits
-from connectors.telegram.pacing import SendPacer
 from tests.connectors.telegram.conftest import SECRET
 from tests.support.fakes.telegram_api import FakeTelegramApi
 

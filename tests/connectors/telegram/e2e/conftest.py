@@ -23,8 +23,8 @@ import tests.support as support
 from bot.http.app import create_app
 from bot.runtime.process import Runtime, build_runtime
 from bot.runtime.settings import load_settings
+from connectors.pacing import SendPacer
 from connectors.telegram.connector import TelegramConnector
-from connectors.telegram.pacing import SendPacer
 from tests.support import Clock, each_state_store  # noqa: F401  # each_state_store: for the tests
 from tests.support.fakes.telegram_api import FakeTelegramApi
 

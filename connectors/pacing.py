@@ -1,7 +1,8 @@
-"""Pace outgoing messages to Telegram's limits: ~1 a second per chat, ~30 a second overall.
+"""Pace outgoing messages to a provider's limits: a gap per chat and a rate overall.
 
-One pacer per process: when several workers send for the same bot, give each a
-share of the overall rate; a 429 still comes back as ``RATE_LIMITED``.
+Telegram: ~1 a second per chat, ~30 a second overall; Meta's Cloud API: ~80 a second
+per number. One pacer per process: when several workers send for the same account,
+give each a share of the overall rate; a 429 still comes back as ``RATE_LIMITED``.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ class SendPacer:
         self._prune()
 
     def penalize(self, chat: int | str, seconds: float) -> None:
-        """Hold ``chat`` for ``seconds`` (after Telegram answered 429 ``retry_after``)."""
+        """Hold ``chat`` for ``seconds`` (after the provider answered 429 ``retry_after``)."""
         state = self._chats.setdefault(chat, _Chat())
         state.next_at = max(state.next_at, self._clock() + seconds)
+
+    def hold_all(self, seconds: float) -> None:
+        """Hold every chat back for ``seconds`` (the whole account is over its limit)."""
+        self._next_global = max(self._next_global, self._clock() + seconds)
 
     def _reserve_global(self) -> float:
         at = max(self._clock(), self._next_global)
